@@ -1,0 +1,78 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Layout: `Shared/` holds the libraries every service links (C bindings, event types, config,
+/// logging); `Services/` holds one executable per process type; `Benchmarks/` holds the `bench`
+/// commands; `Tests/` mirrors the targets it tests.
+let package = Package(
+    name: "edm-swift",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "EDMCore", targets: ["EDMCore"]),
+        .library(name: "EDMEvents", targets: ["EDMEvents"]),
+        .library(name: "EDMKafka", targets: ["EDMKafka"]),
+        .library(name: "EDMPostgres", targets: ["EDMPostgres"]),
+        .executable(name: "edm-broker", targets: ["edm-broker"]),
+        .executable(name: "edm-bench", targets: ["edm-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        // C libraries from Debian, wrapped once here; services never see their pointers.
+        .systemLibrary(
+            name: "CRdKafka", path: "Shared/CRdKafka", pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]),
+        .systemLibrary(
+            name: "CLibPQ", path: "Shared/CLibPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]),
+
+        .target(
+            name: "EDMCore",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            path: "Shared/EDMCore"),
+        .target(name: "EDMEvents", path: "Shared/EDMEvents"),
+        .target(
+            name: "EDMKafka",
+            dependencies: [
+                "CRdKafka", "EDMCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/EDMKafka"),
+        .target(
+            name: "EDMPostgres",
+            dependencies: [
+                "CLibPQ", "EDMCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/EDMPostgres"),
+
+        .executableTarget(
+            name: "edm-broker",
+            dependencies: [
+                "EDMKafka", "EDMEvents", "EDMCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Services/edm-broker"),
+        .executableTarget(
+            name: "edm-bench",
+            dependencies: [
+                "EDMKafka", "EDMEvents", "EDMCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/edm-bench"),
+
+        .target(name: "TestSupport", dependencies: ["EDMCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "EDMCoreTests", dependencies: ["EDMCore"]),
+        .testTarget(name: "EDMEventsTests", dependencies: ["EDMEvents", "TestSupport"]),
+        .testTarget(
+            name: "EDMKafkaTests",
+            dependencies: ["EDMKafka", "EDMEvents", "TestSupport"]),
+        .testTarget(name: "EDMPostgresTests", dependencies: ["EDMPostgres", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

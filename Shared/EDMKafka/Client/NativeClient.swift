@@ -1,0 +1,86 @@
+import CRdKafka
+import Logging
+
+/// Owns one `rd_kafka_t`. librdkafka handles are thread-safe, so this is shared freely; it is
+/// destroyed exactly once by its owner (producer or consumer) after their threads stopped.
+final class NativeClient: @unchecked Sendable {
+    let handle: OpaquePointer
+    let context: ClientContext
+
+    init(type: rd_kafka_type_t, configuration: NativeConfiguration, context: ClientContext) throws(KafkaError) {
+        context.install(on: configuration)
+        var errorText = [CChar](repeating: 0, count: 512)
+        guard let handle = rd_kafka_new(type, configuration.pointer, &errorText, errorText.count) else {
+            rd_kafka_conf_destroy(configuration.pointer)
+            throw KafkaError(kind: .configuration, message: cString(errorText))
+        }
+        self.handle = handle
+        self.context = context
+    }
+
+    func destroy() {
+        rd_kafka_destroy(handle)
+    }
+
+    /// Partition counts per topic from the cluster's metadata (blocking; call off the pool).
+    func partitionCounts(topics: [String]?, timeout: Duration) throws(KafkaError) -> [String: Int32] {
+        var metadataPointer: UnsafePointer<rd_kafka_metadata>?
+        let error = rd_kafka_metadata(handle, 1, nil, &metadataPointer, Int32(timeout.milliseconds))
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata = metadataPointer else {
+            throw KafkaError(kind: .operation, error: error, context: "metadata")
+        }
+        defer { rd_kafka_metadata_destroy(metadata) }
+        var counts: [String: Int32] = [:]
+        for index in 0..<Int(metadata.pointee.topic_cnt) {
+            let topic = metadata.pointee.topics[index]
+            let name = String(cString: topic.topic)
+            guard topic.err == RD_KAFKA_RESP_ERR_NO_ERROR, topics?.contains(name) ?? true else { continue }
+            counts[name] = topic.partition_cnt
+        }
+        return counts
+    }
+
+    /// Low and high watermarks of a partition as the broker reports them (blocking).
+    func watermarks(_ partition: TopicPartition, timeout: Duration) throws(KafkaError) -> (low: Int64, high: Int64) {
+        var low: Int64 = 0
+        var high: Int64 = 0
+        let error = rd_kafka_query_watermark_offsets(
+            handle, partition.topic, partition.partition, &low, &high, Int32(timeout.milliseconds))
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw KafkaError(kind: .operation, error: error, context: "watermarks of \(partition)")
+        }
+        return (low, high)
+    }
+}
+
+/// Converts between Swift partition lists and `rd_kafka_topic_partition_list_t`.
+enum PartitionList {
+    static func make(_ offsets: [TopicPartitionOffset]) -> UnsafeMutablePointer<rd_kafka_topic_partition_list_t> {
+        let list = rd_kafka_topic_partition_list_new(Int32(max(offsets.count, 1)))!
+        for entry in offsets {
+            let element = rd_kafka_topic_partition_list_add(list, entry.topicPartition.topic, entry.topicPartition.partition)!
+            element.pointee.offset = entry.offset
+        }
+        return list
+    }
+
+    static func read(_ list: UnsafePointer<rd_kafka_topic_partition_list_t>) -> [TopicPartitionOffset] {
+        (0..<Int(list.pointee.cnt)).map { index in
+            let element = list.pointee.elems[index]
+            return TopicPartitionOffset(topic: String(cString: element.topic), partition: element.partition, offset: element.offset)
+        }
+    }
+
+    /// The first per-partition error in a list, if any.
+    static func firstError(_ list: UnsafePointer<rd_kafka_topic_partition_list_t>, context: String) -> KafkaError? {
+        for index in 0..<Int(list.pointee.cnt) {
+            let element = list.pointee.elems[index]
+            if element.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                return KafkaError(
+                    kind: .operation, error: element.err,
+                    context: "\(context) \(String(cString: element.topic))[\(element.partition)]")
+            }
+        }
+        return nil
+    }
+}

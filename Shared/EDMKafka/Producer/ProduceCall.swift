@@ -1,0 +1,59 @@
+import CRdKafka
+
+/// One call of `rd_kafka_produceva` (Swift cannot call the variadic `rd_kafka_producev`).
+/// The error comes back from the call itself, never from thread-local `rd_kafka_last_error`.
+enum ProduceCall {
+    static func produce(
+        _ handle: OpaquePointer, _ message: KafkaOutgoingMessage, opaque: UnsafeMutableRawPointer
+    ) -> rd_kafka_resp_err_t {
+        var headers: OpaquePointer? = nil
+        if !message.headers.isEmpty {
+            headers = rd_kafka_headers_new(message.headers.count)
+            for header in message.headers {
+                if let value = header.value {
+                    value.withUnsafeBytes { bytes in
+                        _ = rd_kafka_header_add(headers, header.key, -1, bytes.baseAddress, bytes.count)
+                    }
+                } else {
+                    _ = rd_kafka_header_add(headers, header.key, -1, nil, 0)
+                }
+            }
+        }
+        let code = message.topic.withCString { topic in
+            withOptionalBytes(message.key) { keyPointer, keyCount in
+                withOptionalBytes(message.value) { valuePointer, valueCount in
+                    var values: [rd_kafka_vu_t] = [
+                        rd_kafka_vu_t(vtype: RD_KAFKA_VTYPE_TOPIC, u: .init(cstr: topic)),
+                        rd_kafka_vu_t(vtype: RD_KAFKA_VTYPE_KEY, u: .init(mem: .init(ptr: keyPointer, size: keyCount))),
+                        rd_kafka_vu_t(vtype: RD_KAFKA_VTYPE_VALUE, u: .init(mem: .init(ptr: valuePointer, size: valueCount))),
+                        rd_kafka_vu_t(vtype: RD_KAFKA_VTYPE_MSGFLAGS, u: .init(i: RD_KAFKA_MSG_F_COPY)),
+                        rd_kafka_vu_t(vtype: RD_KAFKA_VTYPE_OPAQUE, u: .init(ptr: opaque)),
+                    ]
+                    if let headers {
+                        values.append(rd_kafka_vu_t(vtype: RD_KAFKA_VTYPE_HEADERS, u: .init(headers: headers)))
+                    }
+                    guard let error = rd_kafka_produceva(handle, values, values.count) else {
+                        return RD_KAFKA_RESP_ERR_NO_ERROR
+                    }
+                    let code = rd_kafka_error_code(error)
+                    rd_kafka_error_destroy(error)
+                    return code
+                }
+            }
+        }
+        // On success librdkafka owns the headers; on failure they are still ours.
+        if code != RD_KAFKA_RESP_ERR_NO_ERROR, let headers {
+            rd_kafka_headers_destroy(headers)
+        }
+        return code
+    }
+
+    private static func withOptionalBytes<R>(
+        _ bytes: [UInt8]?, _ body: (UnsafeMutableRawPointer?, Int) -> R
+    ) -> R {
+        guard let bytes else { return body(nil, 0) }
+        return bytes.withUnsafeBytes { buffer in
+            body(UnsafeMutableRawPointer(mutating: buffer.baseAddress), buffer.count)
+        }
+    }
+}

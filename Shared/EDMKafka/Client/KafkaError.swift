@@ -59,5 +59,5 @@ public struct KafkaError: Error, Sendable, Equatable, CustomStringConvertible {
         codeName.isEmpty ? "kafka \(kind): \(message)" : "kafka \(kind) [\(codeName)]: \(message)"
     }
 
-    static let closedError = KafkaError(kind: .closed, message: "the client is closed")
+    public static let closedError = KafkaError(kind: .closed, message: "the client is closed")
 }

@@ -57,6 +57,8 @@ public struct KafkaConsumerConfiguration: Sendable {
                 properties["enable.auto.commit"] = "false"
             }
         case .partitions:
+            // librdkafka needs a group id even to assign directly; nothing joins or commits.
+            properties["group.id"] = "\(clientID)-direct-\(UInt64.random(in: 0...UInt64.max))"
             properties["enable.auto.commit"] = "false"
             properties["enable.auto.offset.store"] = "false"
         }

@@ -15,6 +15,7 @@ public final class KafkaConsumer: Service, Sendable {
     private let buffer: MessageBuffer
     private let coordinator: RebalanceCoordinator
     private let configuration: KafkaConsumerConfiguration
+    private let connection: KafkaConnection
     private let logger: Logger
     private let commands = Mutex<[@Sendable (OpaquePointer) -> Void]>([])
     private let stopRequested = Atomic<Bool>(false)
@@ -43,6 +44,7 @@ public final class KafkaConsumer: Service, Sendable {
         self.buffer = buffer
         self.coordinator = coordinator
         self.configuration = configuration
+        self.connection = connection
         self.logger = logger
         do {
             try start()
@@ -164,9 +166,13 @@ public final class KafkaConsumer: Service, Sendable {
     }
 
     /// For each partition, the earliest offset whose timestamp is at or after the given time
-    /// (milliseconds since the epoch); -1 (end) when no such message exists.
+    /// (milliseconds since the epoch); `KafkaOffset.end` (-1) when no such message exists.
+    /// Asks the broker (ListOffsets); where the broker cannot search by time (the mock cluster
+    /// answers -1 for everything) a non-empty partition is searched by reading probe messages.
     public func offsets(forTimestamps timestamps: [TopicPartition: Int64], timeout: Duration = .seconds(10)) async throws -> [TopicPartition: Int64] {
-        try await blocking { handle in
+        let connection = self.connection
+        let client = self.client
+        let (answered, unanswered) = try await blocking { handle -> ([TopicPartition: Int64], [TopicPartition]) in
             let list = PartitionList.make(timestamps.map { TopicPartitionOffset($0.key, offset: $0.value) })
             defer { rd_kafka_topic_partition_list_destroy(list) }
             let error = rd_kafka_offsets_for_times(handle, list, Int32(timeout.milliseconds))
@@ -174,8 +180,25 @@ public final class KafkaConsumer: Service, Sendable {
                 throw KafkaError(kind: .operation, error: error, context: "offsets for times")
             }
             if let partitionError = PartitionList.firstError(list, context: "offsets for times") { throw partitionError }
-            return Dictionary(uniqueKeysWithValues: PartitionList.read(list).map { ($0.topicPartition, $0.offset) })
+            let answered = Dictionary(uniqueKeysWithValues: PartitionList.read(list).map { ($0.topicPartition, $0.offset) })
+            var unanswered: [TopicPartition] = []
+            for (partition, offset) in answered where offset < 0 {
+                let marks = try client.watermarks(partition, timeout: timeout)
+                if marks.high > marks.low { unanswered.append(partition) }
+            }
+            return (answered, unanswered)
         }
+        guard !unanswered.isEmpty else { return answered }
+        let searched = try await BlockingExecutor.run { () throws -> [TopicPartition: Int64] in
+            let locator = try TimestampLocator(connection: connection, timeout: timeout)
+            defer { locator.close() }
+            var found: [TopicPartition: Int64] = [:]
+            for partition in unanswered {
+                found[partition] = try locator.locate(partition, atOrAfter: timestamps[partition]!)
+            }
+            return found
+        }
+        return answered.merging(searched) { _, searched in searched }
     }
 
     /// Low and high watermarks of a partition, asked of the broker.

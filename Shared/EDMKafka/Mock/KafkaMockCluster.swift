@@ -49,6 +49,13 @@ public final class KafkaMockCluster: @unchecked Sendable {
         rd_kafka_mock_topic_set_error(cluster, topic, rd_kafka_resp_err_t(code))
     }
 
+    /// Makes the next `codes.count` requests of a Kafka API (0 = Produce, 1 = Fetch, ...)
+    /// fail with these error codes, in order.
+    public func pushRequestErrors(apiKey: Int16, codes: [Int32]) {
+        let errors = codes.map { rd_kafka_resp_err_t($0) }
+        rd_kafka_mock_push_request_errors_array(cluster, apiKey, errors.count, errors)
+    }
+
     /// Takes a broker down (connections refused) or brings it back.
     public func setBroker(_ id: Int32, up: Bool) {
         if up {

@@ -1,0 +1,23 @@
+# The two commands: `make run` (the whole system locally) and `make test` (everything CI runs).
+.PHONY: deps build test bench clean help
+
+help:
+	@echo "make test   install what is missing, build, and run every test (what CI runs)"
+	@echo "make bench  run the benchmarks and print figures with same-run baselines"
+	@echo "make build  debug build of every executable"
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	swift build
+
+test: deps
+	scripts/test.sh
+
+bench: deps
+	swift build -c release --product edm-bench --product edm-broker
+	.build/release/edm-bench
+
+clean:
+	rm -rf .build .build-*

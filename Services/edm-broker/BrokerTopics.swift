@@ -1,6 +1,8 @@
-/// The topics the broker creates when none are named.
+import EDMEvents
+
+/// The topics the broker creates when none are named: one per registered event type.
 enum BrokerTopics {
-    static func defaultTopics(prefix: String) -> [String] {
-        ["edm-ui-click", "edm-ui-pageload"].map { prefix + $0 }
+    static func defaultTopics(prefix: String) throws -> [String] {
+        try KafkaNames(prefix: prefix).allTopics
     }
 }

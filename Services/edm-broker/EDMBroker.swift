@@ -58,7 +58,7 @@ struct EDMBroker: ParsableCommand {
 
         let cluster = try KafkaMockCluster(brokers: brokers)
         let wanted = topics.isEmpty
-            ? BrokerTopics.defaultTopics(prefix: prefix).map { TopicSpec(name: $0, partitions: Self.defaultPartitions) }
+            ? try BrokerTopics.defaultTopics(prefix: prefix).map { TopicSpec(name: $0, partitions: Self.defaultPartitions) }
             : topics
         for topic in wanted {
             try cluster.createTopic(topic.name, partitions: topic.partitions)

@@ -1,4 +1,5 @@
 import EDMCore
+import EDMEvents
 import EDMKafka
 import Foundation
 import Testing
@@ -43,8 +44,10 @@ struct ConnectionConfigurationTests {
         let connection = try KafkaConnection.fromEnvironment(Environment([
             "KAFKA_URL": "kafka://h:1", "KAFKA_PREFIX": "wisteria-1234.",
         ]))
-        #expect(connection.topic("edm-ui-click") == "wisteria-1234.edm-ui-click")
-        #expect(connection.group("edm-consumer-group-2") == "wisteria-1234.edm-consumer-group-2")
+        #expect(connection.prefix == "wisteria-1234.")
+        let names = try KafkaNames(prefix: connection.prefix)
+        #expect(names.allTopics == ["wisteria-1234.edm-ui-click", "wisteria-1234.edm-ui-pageload"])
+        #expect(names.consumerGroup(.stats) == "wisteria-1234.edm-consumer-group-2")
     }
 
     @Test("a two-CA bundle, client certificate and key are accepted by librdkafka in memory")

@@ -15,7 +15,8 @@ public struct KafkaConnection: Sendable, Equatable {
     /// `host:port` pairs.
     public var bootstrapServers: [String]
     public var security: Security
-    /// Prepended to every topic and consumer group name (KAFKA_PREFIX on multi-tenant plans).
+    /// KAFKA_PREFIX on multi-tenant plans. Names are built from it by `EDMEvents.KafkaNames`,
+    /// the one place that prefixes topics and groups.
     public var prefix: String
 
     public init(bootstrapServers: [String], security: Security = .plaintext, prefix: String = "") {
@@ -111,10 +112,4 @@ public struct KafkaConnection: Sendable, Equatable {
     public static func certificateCount(in pem: String) -> Int {
         pem.components(separatedBy: "-----BEGIN CERTIFICATE-----").count - 1
     }
-
-    /// The topic name on the cluster for an unprefixed name.
-    public func topic(_ name: String) -> String { prefix + name }
-
-    /// The consumer group name on the cluster for an unprefixed name.
-    public func group(_ name: String) -> String { prefix + name }
 }

@@ -29,7 +29,8 @@ public struct KafkaConsumerConfiguration: Sendable {
     /// Group session timeout: how fast a dead member's partitions move. 3-6 s suits tests.
     public var sessionTimeout: Duration = .seconds(10)
     public var heartbeatInterval: Duration = .seconds(1)
-    /// Messages buffered ahead of the service; above this the partitions are paused.
+    /// Messages buffered ahead of the service; when full, polling waits for the service (and
+    /// librdkafka's own prefetch queue, `queued.max.messages.kbytes`, bounds the rest).
     public var bufferCapacity: Int = 10_000
     /// Any other librdkafka property, applied last.
     public var extraProperties: [String: String] = [:]

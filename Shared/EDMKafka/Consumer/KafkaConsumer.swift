@@ -31,7 +31,7 @@ public final class KafkaConsumer: Service, Sendable {
     ) throws(KafkaError) {
         let native = try NativeConfiguration(
             connection: connection, clientID: configuration.clientID, properties: configuration.properties)
-        let buffer = MessageBuffer()
+        let buffer = MessageBuffer(capacity: configuration.bufferCapacity)
         let coordinator = RebalanceCoordinator(handler: rebalanceHandler, buffer: buffer)
         let context = ClientContext(logger: logger, rebalance: coordinator)
         rd_kafka_conf_set_rebalance_cb(native.pointer) { handle, code, partitions, _ in
@@ -258,6 +258,10 @@ public final class KafkaConsumer: Service, Sendable {
         let handle = client.handle
         while !stopRequested.load(ordering: .acquiring) {
             runCommands(handle)
+            if buffer.count >= buffer.capacity {
+                buffer.waitForSpace(timeout: .milliseconds(100))
+                continue
+            }
             guard let message = rd_kafka_consumer_poll(handle, 100) else { continue }
             var batch: [KafkaMessage] = []
             var next: UnsafeMutablePointer<rd_kafka_message_t>? = message
@@ -268,7 +272,6 @@ public final class KafkaConsumer: Service, Sendable {
                 next = batch.count < 512 ? rd_kafka_consumer_poll(handle, 0) : nil
             }
             buffer.push(batch)
-            applyBackpressure(handle)
         }
         runCommands(handle)
         let error = rd_kafka_consumer_close(handle)
@@ -318,29 +321,6 @@ public final class KafkaConsumer: Service, Sendable {
             index += 1
         }
         return result
-    }
-
-    /// Pauses every owned partition while the buffer is over capacity, resumes below half.
-    private func applyBackpressure(_ handle: OpaquePointer) {
-        let count = buffer.count
-        let capacity = configuration.bufferCapacity
-        let paused = isPaused.withLock { $0 }
-        if count >= capacity {
-            // Repeated while over capacity so partitions assigned meanwhile are paused too.
-            setPaused(true, handle)
-        } else if paused && count <= capacity / 2 {
-            setPaused(false, handle)
-        }
-    }
-
-    private let isPaused = Mutex(false)
-
-    private func setPaused(_ pause: Bool, _ handle: OpaquePointer) {
-        var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
-        guard rd_kafka_assignment(handle, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { return }
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        _ = pause ? rd_kafka_pause_partitions(handle, list) : rd_kafka_resume_partitions(handle, list)
-        isPaused.withLock { $0 = pause }
     }
 
     private func runCommands(_ handle: OpaquePointer) {

@@ -1,9 +1,27 @@
+import Dispatch
 import Synchronization
 
-/// The hand-off between the poll thread (which never blocks on it) and the one task iterating
-/// the consumer. The poll thread pauses partitions when `count` passes the capacity, so the
-/// buffer stays bounded without stalling librdkafka's rebalance callbacks.
+/// The hand-off between the poll thread and the one task iterating the consumer. When `count`
+/// reaches `capacity` the poll thread stops polling until the task takes messages (librdkafka
+/// then stops fetching once its own prefetch queue is full): bounded memory, nothing purged.
 final class MessageBuffer: Sendable {
+    let capacity: Int
+    private let space = DispatchSemaphore(value: 0)
+
+    init(capacity: Int) {
+        self.capacity = max(1, capacity)
+    }
+
+    /// Blocks the poll thread until the buffer has room or `timeout` passes.
+    func waitForSpace(timeout: DispatchTimeInterval) {
+        guard count >= capacity else { return }
+        _ = space.wait(timeout: .now() + timeout)
+    }
+
+    private func signalSpace(previousCount: Int, newCount: Int) {
+        if previousCount >= capacity && newCount < capacity { space.signal() }
+    }
+
     private struct State {
         var messages: [KafkaMessage] = []
         var head = 0
@@ -47,11 +65,14 @@ final class MessageBuffer: Sendable {
 
     /// Drops buffered messages of partitions the consumer no longer owns or has just sought.
     func discard(partitions: Set<TopicPartition>) {
-        state.withLock { state in
+        let (before, after) = state.withLock { state in
+            let before = state.count
             let kept = state.messages[state.head...].filter { !partitions.contains($0.topicPartition) }
             state.messages = Array(kept)
             state.head = 0
+            return (before, state.count)
         }
+        signalSpace(previousCount: before, newCount: after)
     }
 
     /// Ends iteration: waiting and later calls return an empty batch.
@@ -68,10 +89,12 @@ final class MessageBuffer: Sendable {
 
     /// Up to `maxCount` messages, waiting for at least one. Empty means finished or cancelled.
     func next(maxCount: Int) async -> [KafkaMessage] {
-        if let ready = state.withLock({ state -> [KafkaMessage]? in
-            if state.count > 0 { return state.take(maxCount) }
-            return state.finished ? [] : nil
+        if let (ready, before, after) = state.withLock({ state -> ([KafkaMessage], Int, Int)? in
+            let before = state.count
+            if before > 0 { return (state.take(maxCount), before, state.count) }
+            return state.finished ? ([], 0, 0) : nil
         }) {
+            signalSpace(previousCount: before, newCount: after)
             return ready
         }
         return await withTaskCancellationHandler {

@@ -17,6 +17,7 @@ public final class KafkaProducer: Service, Sendable {
     /// Guards every use of the handle against a concurrent close.
     private let handleGuard = HandleGuard()
     private let closeStarted = Atomic<Bool>(false)
+    private let topicHandles = TopicHandles()
     private let pollThread: PollThread
 
     public init(
@@ -27,16 +28,17 @@ public final class KafkaProducer: Service, Sendable {
             connection: connection, clientID: configuration.clientID, properties: configuration.properties)
         rd_kafka_conf_set_dr_msg_cb(native.pointer) { _, message, _ in
             guard let message, let opaque = message.pointee._private else { return }
-            let slot = Unmanaged<DeliverySlot>.fromOpaque(opaque).takeRetainedValue()
+            let slot = DeliveryGroup.slot(from: opaque)
+            let group = slot.group.takeUnretainedValue()
             let result: Result<DeliveryReport, KafkaError>
             if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
                 result = .success(DeliveryReport(
-                    topic: String(cString: rd_kafka_topic_name(message.pointee.rkt)),
+                    topic: group.topics[slot.index],
                     partition: message.pointee.partition, offset: message.pointee.offset))
             } else {
                 result = .failure(KafkaError(kind: .delivery, error: message.pointee.err))
             }
-            slot.group.complete(slot.index, with: result)
+            group.complete(slot.index, with: result)
         }
         let context = ClientContext(logger: logger)
         client = try NativeClient(type: RD_KAFKA_PRODUCER, configuration: native, context: context)
@@ -54,16 +56,64 @@ public final class KafkaProducer: Service, Sendable {
     }
 
     /// Enqueues every message, then waits until each has been acknowledged or has failed.
-    /// Results are in input order; one failure does not stop the others.
+    /// Results are in input order; one failure does not stop the others. While librdkafka's
+    /// local queue is full, enqueueing waits (at most `enqueueTimeout` without progress).
     public func send(_ messages: [KafkaOutgoingMessage]) async -> [Result<DeliveryReport, KafkaError>] {
         guard !messages.isEmpty else { return [] }
-        let group = DeliveryGroup(count: messages.count)
-        for (index, message) in messages.enumerated() {
-            if let error = await enqueueWaitingForRoom(message, slot: DeliverySlot(group: group, index: index)) {
-                group.complete(index, with: .failure(error))
+        let group = DeliveryGroup(topics: messages.map(\.topic))
+        var next = 0
+        var deadline: ContinuousClock.Instant?
+        var backoff = Duration.microseconds(200)
+        while next < messages.count {
+            let (enqueued, stop) = enqueueRun(messages, from: next, group: group)
+            next += enqueued
+            if enqueued > 0 {
+                deadline = nil
+                backoff = .microseconds(200)
+            }
+            guard let stop else { break }
+            if stop == RD_KAFKA_RESP_ERR__QUEUE_FULL {
+                let limit = deadline ?? ContinuousClock.now + configuration.enqueueTimeout
+                deadline = limit
+                if ContinuousClock.now >= limit {
+                    let error = KafkaError(kind: .queueFull, error: stop, context: "local queue full for \(configuration.enqueueTimeout)")
+                    for index in next..<messages.count { group.complete(index, with: .failure(error)) }
+                    break
+                }
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, .milliseconds(20))
+            } else if stop == RD_KAFKA_RESP_ERR__DESTROY {
+                for index in next..<messages.count { group.complete(index, with: .failure(KafkaError.closedError)) }
+                break
+            } else {
+                group.complete(next, with: .failure(KafkaError(kind: .enqueue, error: stop, context: "produce to \(messages[next].topic)")))
+                next += 1
             }
         }
         return await group.wait()
+    }
+
+    /// Enqueues from `start` under one read lock until done or the first refusal, which it
+    /// returns (nil when all were enqueued).
+    private func enqueueRun(
+        _ messages: [KafkaOutgoingMessage], from start: Int, group: DeliveryGroup
+    ) -> (enqueued: Int, stop: rd_kafka_resp_err_t?) {
+        let handle = client.handle
+        let outcome = try? handleGuard.use { () -> (Int, rd_kafka_resp_err_t?) in
+            var topicName: String?
+            var topic: OpaquePointer?
+            for index in start..<messages.count {
+                if messages[index].topic != topicName {
+                    topicName = messages[index].topic
+                    topic = topicHandles.handle(for: messages[index].topic, client: handle)
+                }
+                guard let topic else { return (index - start, RD_KAFKA_RESP_ERR__INVALID_ARG) }
+                let code = ProduceCall.produce(handle, topic: topic, messages[index], opaque: group.opaque(for: index))
+                if code != RD_KAFKA_RESP_ERR_NO_ERROR { return (index - start, code) }
+            }
+            return (messages.count - start, nil)
+        }
+        return outcome ?? (0, RD_KAFKA_RESP_ERR__DESTROY)
     }
 
     /// Messages enqueued locally and not yet acknowledged (for metrics and readiness).
@@ -104,12 +154,14 @@ public final class KafkaProducer: Service, Sendable {
         let client = self.client
         let pollThread = self.pollThread
         let handleGuard = self.handleGuard
+        let topicHandles = self.topicHandles
         _ = try? await BlockingExecutor.run {
             handleGuard.retire {
                 rd_kafka_purge(client.handle, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT)
                 pollThread.stop { rd_kafka_yield(client.handle) }
                 // Serve the purge reports so every waiter is resumed with an error.
                 rd_kafka_flush(client.handle, 1000)
+                topicHandles.destroyAll()
                 client.destroy()
             }
         }
@@ -119,31 +171,6 @@ public final class KafkaProducer: Service, Sendable {
     public func run() async throws {
         try? await gracefulShutdown()
         await close()
-    }
-
-    /// Enqueues, retrying while librdkafka's local queue is full for at most `enqueueTimeout`.
-    private func enqueueWaitingForRoom(_ message: KafkaOutgoingMessage, slot: DeliverySlot) async -> KafkaError? {
-        let deadline = ContinuousClock.now + configuration.enqueueTimeout
-        var backoff = Duration.microseconds(200)
-        while true {
-            let opaque = Unmanaged.passRetained(slot).toOpaque()
-            let code = enqueue(message, opaque: opaque)
-            if code == RD_KAFKA_RESP_ERR_NO_ERROR { return nil }
-            Unmanaged<DeliverySlot>.fromOpaque(opaque).release()
-            guard code == RD_KAFKA_RESP_ERR__QUEUE_FULL else {
-                return code == RD_KAFKA_RESP_ERR__DESTROY
-                    ? KafkaError.closedError : KafkaError(kind: .enqueue, error: code, context: "produce to \(message.topic)")
-            }
-            if ContinuousClock.now >= deadline {
-                return KafkaError(kind: .queueFull, error: code, context: "local queue full for \(configuration.enqueueTimeout)")
-            }
-            try? await Task.sleep(for: backoff)
-            backoff = min(backoff * 2, .milliseconds(20))
-        }
-    }
-
-    private func enqueue(_ message: KafkaOutgoingMessage, opaque: UnsafeMutableRawPointer) -> rd_kafka_resp_err_t {
-        (try? handleGuard.use { ProduceCall.produce(client.handle, message, opaque: opaque) }) ?? RD_KAFKA_RESP_ERR__DESTROY
     }
 
     private func blocking<T: Sendable>(_ work: @escaping @Sendable (NativeClient) throws -> T) async throws -> T {

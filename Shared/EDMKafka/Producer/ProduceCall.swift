@@ -4,7 +4,7 @@ import CRdKafka
 /// The error comes back from the call itself, never from thread-local `rd_kafka_last_error`.
 enum ProduceCall {
     static func produce(
-        _ handle: OpaquePointer, _ message: KafkaOutgoingMessage, opaque: UnsafeMutableRawPointer
+        _ handle: OpaquePointer, topic: OpaquePointer, _ message: KafkaOutgoingMessage, opaque: UnsafeMutableRawPointer
     ) -> rd_kafka_resp_err_t {
         var headers: OpaquePointer? = nil
         if !message.headers.isEmpty {
@@ -19,28 +19,28 @@ enum ProduceCall {
                 }
             }
         }
-        let code = message.topic.withCString { topic in
-            withOptionalBytes(message.key) { keyPointer, keyCount in
+        let code = withOptionalBytes(message.key) { keyPointer, keyCount in
                 withOptionalBytes(message.value) { valuePointer, valueCount in
-                    var values: [rd_kafka_vu_t] = [
-                        rd_kafka_vu_t(vtype: RD_KAFKA_VTYPE_TOPIC, u: .init(cstr: topic)),
-                        rd_kafka_vu_t(vtype: RD_KAFKA_VTYPE_KEY, u: .init(mem: .init(ptr: keyPointer, size: keyCount))),
-                        rd_kafka_vu_t(vtype: RD_KAFKA_VTYPE_VALUE, u: .init(mem: .init(ptr: valuePointer, size: valueCount))),
-                        rd_kafka_vu_t(vtype: RD_KAFKA_VTYPE_MSGFLAGS, u: .init(i: RD_KAFKA_MSG_F_COPY)),
-                        rd_kafka_vu_t(vtype: RD_KAFKA_VTYPE_OPAQUE, u: .init(ptr: opaque)),
-                    ]
-                    if let headers {
-                        values.append(rd_kafka_vu_t(vtype: RD_KAFKA_VTYPE_HEADERS, u: .init(headers: headers)))
+                    // On the stack: no allocation per message on the hot path.
+                    let error = withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 6) { values in
+                        values[0] = rd_kafka_vu_t(vtype: RD_KAFKA_VTYPE_RKT, u: .init(rkt: topic))
+                        values[1] = rd_kafka_vu_t(vtype: RD_KAFKA_VTYPE_KEY, u: .init(mem: .init(ptr: keyPointer, size: keyCount)))
+                        values[2] = rd_kafka_vu_t(vtype: RD_KAFKA_VTYPE_VALUE, u: .init(mem: .init(ptr: valuePointer, size: valueCount)))
+                        values[3] = rd_kafka_vu_t(vtype: RD_KAFKA_VTYPE_MSGFLAGS, u: .init(i: RD_KAFKA_MSG_F_COPY))
+                        values[4] = rd_kafka_vu_t(vtype: RD_KAFKA_VTYPE_OPAQUE, u: .init(ptr: opaque))
+                        var count = 5
+                        if let headers {
+                            values[5] = rd_kafka_vu_t(vtype: RD_KAFKA_VTYPE_HEADERS, u: .init(headers: headers))
+                            count = 6
+                        }
+                        return rd_kafka_produceva(handle, values.baseAddress, count)
                     }
-                    guard let error = rd_kafka_produceva(handle, values, values.count) else {
-                        return RD_KAFKA_RESP_ERR_NO_ERROR
-                    }
+                    guard let error else { return RD_KAFKA_RESP_ERR_NO_ERROR }
                     let code = rd_kafka_error_code(error)
                     rd_kafka_error_destroy(error)
                     return code
                 }
             }
-        }
         // On success librdkafka owns the headers; on failure they are still ours.
         if code != RD_KAFKA_RESP_ERR_NO_ERROR, let headers {
             rd_kafka_headers_destroy(headers)

@@ -1,0 +1,169 @@
+import Foundation
+
+/// RFC 3339 timestamps at millisecond precision, the only date format on the wire.
+///
+/// Written by hand rather than with `ISO8601DateFormatter` because that class is neither
+/// `Sendable` nor strict, and because the millisecond arithmetic has to be exact: an event that
+/// is encoded and decoded again must compare equal.
+///
+/// - Output is always UTC with exactly three fraction digits: `2024-05-01T12:00:00.123Z`.
+/// - Input accepts any RFC 3339 `date-time` (`T`/`t`, `Z`/`z` or a `±HH:MM` offset, 1–9 fraction
+///   digits) except leap seconds (`:60`), which `Date` cannot hold.
+/// - Finer precision is rounded to the nearest millisecond (half up), for strings and `Date`s
+///   alike. Rounding rather than truncating because a `Date`'s fraction is binary:
+///   `Date(timeIntervalSince1970: 1714564800.123)` lies a hair below .123 and would truncate to .122.
+public enum EventTimestamp {
+    /// Earliest and latest instants the wire format can express (years 0000 and 9999).
+    static let minimumMilliseconds: Int64 = -62_167_219_200_000
+    static let maximumMilliseconds: Int64 = 253_402_300_799_999
+
+    /// Formats `date` (rounded to the millisecond; clamped to years 0000–9999).
+    public static func string(from date: Date) -> String {
+        string(fromMilliseconds: milliseconds(from: date))
+    }
+
+    /// Parses an RFC 3339 `date-time`; nil when the text is not one.
+    public static func date(from text: String) -> Date? {
+        milliseconds(from: text).map(date(fromMilliseconds:))
+    }
+
+    /// `date` rounded to whole milliseconds, the precision every envelope holds.
+    public static func rounded(_ date: Date) -> Date {
+        self.date(fromMilliseconds: milliseconds(from: date))
+    }
+
+    /// Milliseconds since 1970 (the legacy `event_timestamp` unit), rounded and clamped.
+    ///
+    /// Computed from `timeIntervalSinceReferenceDate`, the `Double` a `Date` actually stores, so
+    /// `milliseconds(from: date(fromMilliseconds: m)) == m` holds exactly.
+    public static func milliseconds(from date: Date) -> Int64 {
+        let scaled = (date.timeIntervalSinceReferenceDate * 1000).rounded(.toNearestOrAwayFromZero)
+        guard scaled.isFinite else { return scaled > 0 ? maximumMilliseconds : minimumMilliseconds }
+        guard scaled > Double(minimumMilliseconds - referenceOffset) else { return minimumMilliseconds }
+        guard scaled < Double(maximumMilliseconds - referenceOffset) else { return maximumMilliseconds }
+        return Int64(scaled) + referenceOffset
+    }
+
+    public static func date(fromMilliseconds milliseconds: Int64) -> Date {
+        let clamped = min(max(milliseconds, minimumMilliseconds), maximumMilliseconds)
+        return Date(timeIntervalSinceReferenceDate: Double(clamped - referenceOffset) / 1000)
+    }
+
+    /// 2001-01-01 (Foundation's reference date) in milliseconds since 1970.
+    private static let referenceOffset: Int64 = 978_307_200_000
+
+    static func string(fromMilliseconds value: Int64) -> String {
+        let clamped = min(max(value, minimumMilliseconds), maximumMilliseconds)
+        let (days, millisOfDay) = floorDivide(clamped, 86_400_000)
+        let (year, month, day) = civil(fromDays: days)
+        let hour = millisOfDay / 3_600_000
+        let minute = millisOfDay / 60_000 % 60
+        let second = millisOfDay / 1000 % 60
+        let millis = millisOfDay % 1000
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):"
+            + "\(pad(second, 2)).\(pad(millis, 3))Z"
+    }
+
+    /// The parser behind ``date(from:)``; also used by the validator, so what it accepts is what
+    /// the JSON Schema pattern in `TextFormat.timestamp` describes (plus calendar validity).
+    static func milliseconds(from text: String) -> Int64? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20, bytes.count <= 35 else { return nil }
+        var index = 0
+        func number(_ width: Int) -> Int64? {
+            guard index + width <= bytes.count else { return nil }
+            var value: Int64 = 0
+            for byte in bytes[index..<(index + width)] {
+                guard byte >= 0x30, byte <= 0x39 else { return nil }
+                value = value * 10 + Int64(byte - 0x30)
+            }
+            index += width
+            return value
+        }
+        func expect(_ accepted: String) -> Bool {
+            guard index < bytes.count, accepted.utf8.contains(bytes[index]) else { return false }
+            index += 1
+            return true
+        }
+        guard let year = number(4), expect("-"), let month = number(2), expect("-"),
+            let day = number(2), expect("Tt"), let hour = number(2), expect(":"),
+            let minute = number(2), expect(":"), let second = number(2)
+        else { return nil }
+        guard (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
+            hour <= 23, minute <= 59, second <= 59
+        else { return nil }
+        var millis: Int64 = 0
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            var digits = 0
+            var roundUp = false
+            while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
+                if digits < 3 { millis = millis * 10 + Int64(bytes[index] - 0x30) }
+                if digits == 3 { roundUp = bytes[index] >= UInt8(ascii: "5") }
+                digits += 1
+                index += 1
+            }
+            guard (1...9).contains(digits) else { return nil }
+            for _ in digits..<max(digits, 3) { millis *= 10 }
+            if roundUp { millis += 1 }  // may reach 1000: carried by the addition below
+        }
+        var offsetMinutes: Int64 = 0
+        if expect("Zz") {
+            // UTC
+        } else if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+            let sign: Int64 = bytes[index] == UInt8(ascii: "-") ? -1 : 1
+            index += 1
+            guard let offsetHour = number(2), expect(":"), let offsetMinute = number(2),
+                offsetHour <= 23, offsetMinute <= 59
+            else { return nil }
+            offsetMinutes = sign * (offsetHour * 60 + offsetMinute)
+        } else {
+            return nil
+        }
+        guard index == bytes.count else { return nil }
+        let days = days(fromCivil: year, month, day)
+        let local = ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis
+        return local - offsetMinutes * 60_000
+    }
+
+    // MARK: - Calendar arithmetic (proleptic Gregorian, H. Hinnant's algorithms)
+
+    private static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = floorDivide(y, 400).quotient
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    private static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
+        let z = days + 719_468
+        let era = floorDivide(z, 146_097).quotient
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    private static func daysIn(month: Int64, year: Int64) -> Int64 {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    private static func floorDivide(_ a: Int64, _ b: Int64) -> (quotient: Int64, remainder: Int64) {
+        let quotient = a / b - ((a % b != 0 && (a < 0) != (b < 0)) ? 1 : 0)
+        return (quotient, a - quotient * b)
+    }
+
+    private static func pad(_ value: Int64, _ width: Int) -> String {
+        let digits = String(value)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+}

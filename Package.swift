@@ -19,7 +19,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-    ],
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        ],
     targets: [
         // C libraries from Debian, wrapped once here; services never see their pointers.
         .systemLibrary(
@@ -51,6 +54,19 @@ let package = Package(
             ],
             path: "Shared/EDMPostgres"),
 
+        // HTTP pieces every service shares: health, readiness, metrics, errors, logs, auth.
+        .target(
+            name: "EDMHTTP",
+            dependencies: [
+                "EDMCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/EDMHTTP"),
+
         .executableTarget(
             name: "edm-broker",
             dependencies: [
@@ -73,6 +89,9 @@ let package = Package(
             name: "EDMKafkaTests",
             dependencies: ["EDMKafka", "EDMEvents", "TestSupport"]),
         .testTarget(name: "EDMPostgresTests", dependencies: ["EDMPostgres", "TestSupport"]),
+        .testTarget(
+            name: "EDMHTTPTests",
+            dependencies: ["EDMHTTP", .product(name: "HummingbirdTesting", package: "hummingbird")]),
     ],
     swiftLanguageModes: [.v6]
 )

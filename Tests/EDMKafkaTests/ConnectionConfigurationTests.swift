@@ -9,39 +9,39 @@ import TestSupport
 struct ConnectionConfigurationTests {
     @Test("KAFKA_URL forms: kafka+ssl list, kafka://, bare host:port")
     func brokerLists() throws {
-        let heroku = try KafkaConnection.fromEnvironment(Environment([
+        let heroku = try KafkaConnection.fromEnvironment(ConfigVars([
             "KAFKA_URL": "kafka+ssl://ec2-1.compute.amazonaws.com:9096,kafka+ssl://ec2-2.compute.amazonaws.com:9096",
         ]))
         #expect(heroku.bootstrapServers == ["ec2-1.compute.amazonaws.com:9096", "ec2-2.compute.amazonaws.com:9096"])
         #expect(heroku.security == .tls(trustedCertificates: nil, clientCertificate: nil, clientKey: nil, verifyHostname: false))
-        let plain = try KafkaConnection.fromEnvironment(Environment(["KAFKA_URL": "kafka://localhost:9092"]))
+        let plain = try KafkaConnection.fromEnvironment(ConfigVars(["KAFKA_URL": "kafka://localhost:9092"]))
         #expect(plain.bootstrapServers == ["localhost:9092"] && plain.security == .plaintext)
-        let bare = try KafkaConnection.fromEnvironment(Environment(["KAFKA_URL": " 127.0.0.1:1234 , 127.0.0.1:1235 "]))
+        let bare = try KafkaConnection.fromEnvironment(ConfigVars(["KAFKA_URL": " 127.0.0.1:1234 , 127.0.0.1:1235 "]))
         #expect(bare.bootstrapServers == ["127.0.0.1:1234", "127.0.0.1:1235"])
     }
 
     @Test("missing and malformed variables are named in the error")
     func errorsNameTheVariable() {
         #expect(throws: ConfigError.missing(variable: "KAFKA_URL")) {
-            try KafkaConnection.fromEnvironment(Environment([:]))
+            try KafkaConnection.fromEnvironment(ConfigVars([:]))
         }
         for bad in ["kafka+ssl://host", "http://host:9092", "host:notaport", "kafka://a:1,kafka+ssl://b:2", ","] {
-            #expect(performing: { try KafkaConnection.fromEnvironment(Environment(["KAFKA_URL": bad])) },
+            #expect(performing: { try KafkaConnection.fromEnvironment(ConfigVars(["KAFKA_URL": bad])) },
                     throws: { ($0 as? ConfigError)?.variable == "KAFKA_URL" })
         }
         #expect(throws: ConfigError.missing(variable: "KAFKA_CLIENT_CERT_KEY")) {
-            try KafkaConnection.fromEnvironment(Environment([
+            try KafkaConnection.fromEnvironment(ConfigVars([
                 "KAFKA_URL": "kafka+ssl://h:9096", "KAFKA_CLIENT_CERT": Self.fakeCertificate,
             ]))
         }
         #expect(performing: {
-            try KafkaConnection.fromEnvironment(Environment(["KAFKA_URL": "kafka+ssl://h:9096", "KAFKA_TRUSTED_CERT": "not a pem"]))
+            try KafkaConnection.fromEnvironment(ConfigVars(["KAFKA_URL": "kafka+ssl://h:9096", "KAFKA_TRUSTED_CERT": "not a pem"]))
         }, throws: { ($0 as? ConfigError)?.variable == "KAFKA_TRUSTED_CERT" })
     }
 
     @Test("KAFKA_PREFIX applies to topics and groups")
     func prefix() throws {
-        let connection = try KafkaConnection.fromEnvironment(Environment([
+        let connection = try KafkaConnection.fromEnvironment(ConfigVars([
             "KAFKA_URL": "kafka://h:1", "KAFKA_PREFIX": "wisteria-1234.",
         ]))
         #expect(connection.prefix == "wisteria-1234.")
@@ -54,7 +54,7 @@ struct ConnectionConfigurationTests {
     func realCertificates() async throws {
         let first = try await Self.selfSigned("first-ca")
         let second = try await Self.selfSigned("second-ca")
-        let environment = Environment([
+        let environment = ConfigVars([
             "KAFKA_URL": "kafka+ssl://h:9096",
             "KAFKA_TRUSTED_CERT": first.certificate + second.certificate,
             "KAFKA_CLIENT_CERT": first.certificate,
@@ -65,11 +65,11 @@ struct ConnectionConfigurationTests {
         try connection.validate()
 
         // Well-framed PEM with a broken body: librdkafka rejects it, naming the variable.
-        let bad = try KafkaConnection.fromEnvironment(Environment([
+        let bad = try KafkaConnection.fromEnvironment(ConfigVars([
             "KAFKA_URL": "kafka+ssl://h:9096", "KAFKA_TRUSTED_CERT": Self.fakeCertificate,
         ]))
         #expect(performing: { try bad.validate() }, throws: { "\($0)".contains("KAFKA_TRUSTED_CERT") })
-        let badKey = try KafkaConnection.fromEnvironment(Environment([
+        let badKey = try KafkaConnection.fromEnvironment(ConfigVars([
             "KAFKA_URL": "kafka+ssl://h:9096", "KAFKA_CLIENT_CERT": first.certificate,
             "KAFKA_CLIENT_CERT_KEY": "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
         ]))

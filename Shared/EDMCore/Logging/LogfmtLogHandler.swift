@@ -101,7 +101,7 @@ public struct LogfmtLogHandler: LogHandler {
 
 extension LogfmtLogHandler {
     /// Installs logfmt logging for the process; `LOG_LEVEL` (trace…critical) sets the level.
-    public static func bootstrap(environment: Environment = .process) {
+    public static func bootstrap(environment: ConfigVars = .process) {
         let level = environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
         LoggingSystem.bootstrap { label in
             var handler = LogfmtLogHandler(label: label)

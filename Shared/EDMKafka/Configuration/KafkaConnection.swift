@@ -28,7 +28,7 @@ public struct KafkaConnection: Sendable, Equatable {
     /// Reads KAFKA_URL, KAFKA_TRUSTED_CERT, KAFKA_CLIENT_CERT, KAFKA_CLIENT_CERT_KEY, KAFKA_PREFIX
     /// and KAFKA_SSL_VERIFY_HOSTNAME (default false: Heroku's broker certificates carry no
     /// hostnames). Every error names the variable at fault.
-    public static func fromEnvironment(_ environment: Environment) throws(ConfigError) -> KafkaConnection {
+    public static func fromEnvironment(_ environment: ConfigVars) throws(ConfigError) -> KafkaConnection {
         let url = try environment.required("KAFKA_URL")
         let (servers, wantsTLS) = try parseBrokerList(url, variable: "KAFKA_URL")
         let prefix = environment["KAFKA_PREFIX"]?.trimmingWhitespace ?? ""

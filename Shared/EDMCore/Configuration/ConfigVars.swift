@@ -6,7 +6,7 @@ import Darwin
 
 /// Read-only view of config vars (Heroku style). Injected as a value so tests never touch the
 /// process environment.
-public struct Environment: Sendable {
+public struct ConfigVars: Sendable {
     public var values: [String: String]
 
     public init(_ values: [String: String]) {
@@ -14,7 +14,7 @@ public struct Environment: Sendable {
     }
 
     /// The environment of this process.
-    public static var process: Environment {
+    public static var process: ConfigVars {
         var values: [String: String] = [:]
         var cursor = environ
         while let entry = cursor.pointee {
@@ -24,7 +24,7 @@ public struct Environment: Sendable {
             }
             cursor += 1
         }
-        return Environment(values)
+        return ConfigVars(values)
     }
 
     /// The value, or nil when unset or blank (Heroku config vars cannot be unset to "").

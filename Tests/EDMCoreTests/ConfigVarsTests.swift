@@ -2,10 +2,10 @@ import EDMCore
 import Testing
 
 @Suite("Config vars")
-struct EnvironmentTests {
+struct ConfigVarsTests {
     @Test("blank values count as unset and required ones name the variable")
     func requiredAndBlank() throws {
-        let environment = Environment(["PORT": "8080", "EMPTY": "  ", "LIST": " a, ,b ,c "])
+        let environment = ConfigVars(["PORT": "8080", "EMPTY": "  ", "LIST": " a, ,b ,c "])
         #expect(try environment.required("PORT") == "8080")
         #expect(environment["EMPTY"] == nil)
         #expect(throws: ConfigError.missing(variable: "EMPTY")) { try environment.required("EMPTY") }
@@ -16,7 +16,7 @@ struct EnvironmentTests {
 
     @Test("integers and booleans are parsed strictly, with the variable named on error")
     func typed() throws {
-        let environment = Environment(["PORT": "80x", "SIZE": "7", "BIG": "70000", "FLAG": "yes", "BAD": "maybe"])
+        let environment = ConfigVars(["PORT": "80x", "SIZE": "7", "BIG": "70000", "FLAG": "yes", "BAD": "maybe"])
         #expect(try environment.integer("SIZE", default: 1) == 7)
         #expect(try environment.integer("MISSING", default: 3) == 3)
         #expect(performing: { try environment.integer("PORT", default: 1) },

@@ -1,0 +1,50 @@
+import Foundation
+import Hummingbird
+
+/// A dependency the service needs to do useful work (broker, database), checked by `/ready`.
+public struct ReadinessCheck: Sendable {
+    public var name: String
+    public var check: @Sendable () async -> Bool
+
+    public init(name: String, check: @escaping @Sendable () async -> Bool) {
+        self.name = name
+        self.check = check
+    }
+}
+
+/// `/health` (the process is alive), `/ready` (its dependencies answer: 200 or 503 naming what
+/// is down) and `/metrics` (Prometheus text), identical on every service.
+public enum OperationalRoutes {
+    public static func add<Context: RequestContext>(
+        to router: Router<Context>, service: String, readiness: [ReadinessCheck]
+    ) {
+        _ = PrometheusMetrics.registry
+        router.get("/health") { _, _ in
+            jsonResponse(.ok, ["status": "ok", "service": service])
+        }
+        router.get("/ready") { _, _ in
+            var failing: [String] = []
+            for dependency in readiness where !(await dependency.check()) {
+                failing.append(dependency.name)
+            }
+            if failing.isEmpty {
+                return jsonResponse(.ok, ["status": "ready", "service": service])
+            }
+            return jsonResponse(
+                .serviceUnavailable,
+                ["status": "not_ready", "service": service, "unavailable": failing.joined(separator: ",")])
+        }
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: PrometheusMetrics.render())))
+        }
+    }
+
+    static func jsonResponse(_ status: HTTPResponse.Status, _ fields: [String: String]) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -16,7 +16,7 @@ test: deps
 	scripts/test.sh
 
 bench: deps
-	swift build -c release --product edm-bench --product edm-broker
+	swift build -c release
 	.build/release/edm-bench
 
 clean:

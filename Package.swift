@@ -13,6 +13,10 @@ let package = Package(
         .library(name: "EDMKafka", targets: ["EDMKafka"]),
         .library(name: "EDMPostgres", targets: ["EDMPostgres"]),
         .executable(name: "edm-broker", targets: ["edm-broker"]),
+        .executable(name: "relay", targets: ["relay"]),
+        .executable(name: "stats", targets: ["stats"]),
+        .executable(name: "stream", targets: ["stream"]),
+        .executable(name: "dashboard-tui", targets: ["dashboard-tui"]),
         .executable(name: "edm-bench", targets: ["edm-bench"]),
     ],
     dependencies: [
@@ -22,7 +26,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
-        ],
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    ],
     targets: [
         // C libraries from Debian, wrapped once here; services never see their pointers.
         .systemLibrary(
@@ -67,6 +76,61 @@ let package = Package(
             ],
             path: "Shared/EDMHTTP"),
 
+        // Each service: a library with its logic (tested directly) and a thin executable.
+        .target(
+            name: "RelayService",
+            dependencies: [
+                "EDMCore", "EDMEvents", "EDMKafka", "EDMHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            path: "Services/relay/Sources"),
+        .executableTarget(name: "relay", dependencies: ["RelayService"], path: "Services/relay/Main"),
+        .target(
+            name: "StatsService",
+            dependencies: [
+                "EDMCore", "EDMEvents", "EDMKafka", "EDMPostgres", "EDMHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/stats/Sources"),
+        .executableTarget(name: "stats", dependencies: ["StatsService"], path: "Services/stats/Main"),
+        .target(
+            name: "StreamService",
+            dependencies: [
+                "EDMCore", "EDMEvents", "EDMKafka", "EDMHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/stream/Sources"),
+        .executableTarget(name: "stream", dependencies: ["StreamService"], path: "Services/stream/Main"),
+        .target(
+            name: "DashboardTUI",
+            dependencies: [
+                "EDMCore", "EDMEvents",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Services/dashboard-tui/Sources"),
+        .executableTarget(name: "dashboard-tui", dependencies: ["DashboardTUI"], path: "Services/dashboard-tui/Main"),
+
         .executableTarget(
             name: "edm-broker",
             dependencies: [
@@ -77,8 +141,11 @@ let package = Package(
         .executableTarget(
             name: "edm-bench",
             dependencies: [
-                "EDMKafka", "EDMEvents", "EDMCore",
+                "EDMKafka", "EDMEvents", "EDMCore", "EDMPostgres", "StatsService", "DashboardTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Benchmarks/edm-bench"),
 
@@ -92,6 +159,36 @@ let package = Package(
         .testTarget(
             name: "EDMHTTPTests",
             dependencies: ["EDMHTTP", .product(name: "HummingbirdTesting", package: "hummingbird")]),
+        .testTarget(
+            name: "RelayTests",
+            dependencies: [
+                "RelayService", "EDMCore", "EDMEvents", "EDMHTTP", "EDMKafka", "TestSupport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
+        .testTarget(
+            name: "StatsTests",
+            dependencies: [
+                "StatsService", "EDMCore", "EDMEvents", "EDMHTTP", "EDMKafka", "EDMPostgres", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: ["DashboardTUI", "EDMCore", "EDMEvents", "TestSupport"]),
+        .testTarget(
+            name: "StreamTests",
+            dependencies: [
+                "StreamService", "EDMEvents", "EDMKafka", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -9,11 +9,13 @@ import Logging
 struct EDMBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edm-bench",
-        abstract: "Benchmark the Kafka binding against kcat on a local edm-broker and print figures.",
+        abstract: "Benchmark the binding and the services against same-run baselines and print one table.",
         discussion: """
-            Starts edm-broker (found next to this executable) with 64-partition topics, so the \
-            mock's per-partition retention cap keeps every message. Baselines run on the same \
-            broker in the same run: kcat -P for the producer, kcat -C for the consumer.
+            Starts edm-broker (found next to this executable) and, for stats, a throwaway \
+            PostgreSQL (scripts/test-postgres.sh). Baselines run on the same broker in the same \
+            run: kcat -P/-C for the binding, the raw producer for the relay, a no-op route on the \
+            same server for single requests, the raw consumer for stats ingest. Build everything \
+            in release mode first (make bench does).
             """)
 
     @Option(help: "Messages per throughput run.")
@@ -22,14 +24,35 @@ struct EDMBench: AsyncParsableCommand {
     @Option(help: "Payload size in bytes.")
     var payloadSize: Int = 200
 
+    @Option(help: "Comma-separated parts to run: kafka, relay, stats, stream, dashboard.")
+    var only: String = "kafka,relay,stats,stream,dashboard"
+
     func run() async throws {
         var logger = Logger(label: "edm-bench")
         logger.logLevel = .error
-        let broker = try BrokerProcess.start(topics: KafkaBenchmark.topics.map { "\($0):\(KafkaBenchmark.partitions)" })
+        let broker = try BrokerProcess.start(
+            topics: KafkaBenchmark.topics.map { "\($0):\(KafkaBenchmark.partitions)" } + StreamBenchmark.brokerTopics)
         defer { broker.stop() }
+        let parts = Set(only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         var rows: [BenchRow] = []
-        try await KafkaBenchmark(bootstrap: broker.bootstrap, messageCount: messages, payloadSize: payloadSize, logger: logger)
-            .run(report: &rows)
+        if parts.contains("kafka") {
+            try await KafkaBenchmark(bootstrap: broker.bootstrap, messageCount: messages, payloadSize: payloadSize, logger: logger)
+                .run(report: &rows)
+        }
+        if parts.contains("relay") {
+            try await RelayBenchmark().run(bootstrap: broker.bootstrap, report: &rows)
+        }
+        if parts.contains("stats") {
+            let database = try BenchPostgres.start()
+            defer { database.stop() }
+            try await StatsBenchmark().run(bootstrap: broker.bootstrap, databaseURL: database.url, report: &rows)
+        }
+        if parts.contains("stream") {
+            try await StreamBenchmark().run(bootstrap: broker.bootstrap, report: &rows)
+        }
+        if parts.contains("dashboard") {
+            try await DashboardBenchmark().run(report: &rows)
+        }
         print(Table.render(rows))
     }
 }
@@ -62,5 +85,47 @@ struct BrokerProcess {
     func stop() {
         process.terminate()
         process.waitUntilExit()
+    }
+}
+
+/// A throwaway PostgreSQL for the stats benchmark, via the repository's test script.
+struct BenchPostgres {
+    let directory: String
+    let url: String
+    let script: String
+
+    static func start() throws -> BenchPostgres {
+        // .build/release/edm-bench -> repository root
+        let root = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let script = root.appendingPathComponent("scripts/test-postgres.sh").path
+        let directory = "/tmp/edm-bench-pg-\(getpid())"
+        let port = try freePort()
+        let output = try capture(script, ["start", directory, String(port)])
+        return BenchPostgres(directory: directory, url: output.trimmingCharacters(in: .whitespacesAndNewlines), script: script)
+    }
+
+    func stop() {
+        _ = try? BenchPostgres.capture(script, ["stop", directory])
+    }
+
+    static func capture(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.standardError
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw BenchError("\(executable) \(arguments) failed") }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func freePort() throws -> Int {
+        let output = try capture("/usr/bin/python3", ["-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"])
+        guard let port = Int(output.trimmingCharacters(in: .whitespacesAndNewlines)) else { throw BenchError("no free port") }
+        return port
     }
 }

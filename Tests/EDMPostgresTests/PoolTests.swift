@@ -6,7 +6,8 @@ import Testing
 @Suite("PostgresPool")
 struct PoolTests {
     @Test func twoHundredConcurrentQueriesNeverUseMoreThanFourConnections() async throws {
-        let pool = PostgresPool(configuration: try await Fixtures.configuration(poolSize: 4))
+        // Generous acquire timeout: this test bounds connections, not latency (CI machines are busy).
+        let pool = PostgresPool(configuration: try await Fixtures.configuration(poolSize: 4, acquireTimeout: .seconds(60)))
         let sessions = try await withThrowingTaskGroup(of: Int.self) { group in
             for index in 0..<200 {
                 group.addTask {

@@ -1,0 +1,235 @@
+import EDMEvents
+import EDMKafka
+import EDMPostgres
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import ServiceLifecycle
+import StatsService
+
+/// The stats service end to end: how fast events go from the topics into committed aggregates
+/// (against our binding's raw consume rate of the same topics, same run), and the API's latency
+/// under 100 concurrent keep-alive clients over loopback (against `/health`, which touches no
+/// database, under the same load).
+///
+/// Uses (and empties) the stats tables of `databaseURL`. Topics get a fresh prefix per round, so
+/// the broker auto-creates them (4 partitions on the mock); the event count keeps every
+/// partition under the mock's 5 MiB retention cap.
+struct StatsBenchmark {
+    var events = 80_000
+    /// Event times are spread over this span ending now: one hour of a busy storefront
+    /// (about 22 events/s), so a batch touches a realistic number of time buckets.
+    var eventSpan: TimeInterval = 3600
+    var rounds = 3
+    var clients = 100
+    var requestsPerClient = 60
+    var logger: Logger = {
+        var logger = Logger(label: "stats-bench")
+        logger.logLevel = .error
+        return logger
+    }()
+
+    func run(bootstrap: String, databaseURL: String, report: inout [BenchRow]) async throws {
+        let connection = KafkaConnection(bootstrapServers: [bootstrap])
+        let pool = PostgresPool(configuration: try PostgresConfiguration(url: databaseURL), logger: logger)
+        try await StatsDatabase.migrate(pool: pool, waitingUpTo: .seconds(10), logger: logger)
+        var ingestRates: [Double] = [], rawRates: [Double] = [], decodeRates: [Double] = []
+        for round in 1...rounds {
+            let names = try KafkaNames(prefix: "bench-stats-\(getpid())-\(round).")
+            try await produce(events: events, names: names, connection: connection)
+            let (rawRate, values) = try await rawConsume(names: names, connection: connection)
+            rawRates.append(rawRate)
+            decodeRates.append(try decodeRate(values))
+            ingestRates.append(try await ingestRate(names: names, connection: connection, pool: pool))
+        }
+        report.append(BenchRow(
+            name: "stats ingest events/s (topic -> committed aggregates, \(events) events over \(Int(eventSpan)) s)",
+            ours: statsMedian(ingestRates), baseline: statsMedian(rawRates), baselineName: "raw consume (binding)"))
+        // Where the gap comes from: strict validation of every event, before any database work.
+        report.append(BenchRow(
+            name: "stats decode only events/s (EventEnvelope.decode, one task)",
+            ours: statsMedian(decodeRates), baseline: statsMedian(rawRates), baselineName: "raw consume (binding)"))
+
+        let (data, health) = try await apiLatencies(pool: pool)
+        report.append(BenchRow(
+            name: "stats API p50 ms (\(clients) concurrent clients)", ours: statsPercentile(data, 0.50) * 1000,
+            baseline: statsPercentile(health, 0.50) * 1000, baselineName: "/health same load"))
+        report.append(BenchRow(
+            name: "stats API p99 ms (\(clients) concurrent clients)", ours: statsPercentile(data, 0.99) * 1000,
+            baseline: statsPercentile(health, 0.99) * 1000, baselineName: "/health same load"))
+        await pool.close()
+    }
+
+    // MARK: Ingest
+
+    /// Clicks over 40 buttons and page loads over 12 URLs, 500 sessions, times spread over
+    /// `eventSpan`.
+    private func produce(events: Int, names: KafkaNames, connection: KafkaConnection) async throws {
+        var configuration = KafkaProducerConfiguration()
+        configuration.maxQueuedMessages = 500_000
+        let producer = try KafkaProducer(connection: connection, configuration: configuration, logger: logger)
+        let start = Date().addingTimeInterval(-eventSpan)
+        let messages = (0..<events).map { index -> KafkaOutgoingMessage in
+            let time = start.addingTimeInterval(Double(index) * eventSpan / Double(events))
+            let session = "session-\(index % 500)"
+            let envelope: EventEnvelope =
+                index % 4 == 3
+                ? EventEnvelope(
+                    occurredAt: time, receivedAt: time, sessionId: session,
+                    properties: PageLoadProperties(
+                        url: "https://shop.example.com/products/\(index % 12)",
+                        userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) Mobile/15E148"))
+                : EventEnvelope(
+                    occurredAt: time, receivedAt: time, sessionId: session,
+                    properties: ClickProperties(buttonId: "button-\(index % 40)", description: "Add to cart"))
+            return KafkaOutgoingMessage(
+                topic: names.topic(for: envelope), key: Array(session.utf8), value: Array(envelope.jsonData()))
+        }
+        let failures = await producer.send(messages).filter { (try? $0.get()) == nil }.count
+        await producer.close()
+        guard failures == 0 else { throw BenchError("\(failures) of \(events) events were not acknowledged") }
+    }
+
+    /// Our binding reading every partition of the same topics, timed from the first message;
+    /// also returns the payloads for ``decodeRate(_:)``.
+    private func rawConsume(names: KafkaNames, connection: KafkaConnection) async throws -> (Double, [[UInt8]]) {
+        let probe = try KafkaConsumer(
+            connection: connection, configuration: KafkaConsumerConfiguration(subscription: .partitions([])), logger: logger)
+        let counts = try await probe.partitionCounts(topics: names.allTopics)
+        await probe.close()
+        let assignment = counts.flatMap { topic, count in
+            (0..<count).map { TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.beginning) }
+        }
+        var configuration = KafkaConsumerConfiguration(subscription: .partitions(assignment))
+        configuration.bufferCapacity = 50_000
+        let consumer = try KafkaConsumer(connection: connection, configuration: configuration, logger: logger)
+        var batches = [await consumer.nextBatch(maxCount: 1)]
+        var received = batches[0].count
+        let first = ContinuousClock.now
+        while received < events {
+            let batch = await consumer.nextBatch(maxCount: min(10_000, events - received))
+            if batch.isEmpty { break }
+            received += batch.count
+            batches.append(batch)
+        }
+        let elapsed = ContinuousClock.now - first
+        await consumer.close()
+        guard received == events else { throw BenchError("raw consumer read \(received) of \(events)") }
+        return (Double(events - 1) / statsSeconds(elapsed), batches.flatMap { $0.compactMap(\.value) })
+    }
+
+    /// The shared strict decoder alone over the same payloads: a ceiling for one core.
+    private func decodeRate(_ values: [[UInt8]]) throws -> Double {
+        let started = ContinuousClock.now
+        var valid = 0
+        for value in values where (try? EventEnvelope.decode(from: Data(value))) != nil { valid += 1 }
+        let elapsed = ContinuousClock.now - started
+        guard valid == values.count else { throw BenchError("\(values.count - valid) payloads did not decode") }
+        return Double(values.count) / statsSeconds(elapsed)
+    }
+
+    /// The stats consumer from an empty database to every event committed, timed from its
+    /// first committed batch (the group join before it is a one-off start-up cost).
+    private func ingestRate(names: KafkaNames, connection: KafkaConnection, pool: PostgresPool) async throws -> Double {
+        try await StatsDatabase.wipeForRebuild(pool: pool)
+        var settings = IngestSettings()
+        settings.sessionTimeout = .seconds(6)
+        let ingestor = try StatsIngestor(
+            connection: connection, names: names, consumerGroup: "bench-stats-\(getpid())-\(names.prefix)", pool: pool,
+            settings: settings, logger: logger)
+        let task = Task { try await ingestor.run() }
+        defer { task.cancel() }
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ingestor.committedMessageCount == 0 {
+            guard ContinuousClock.now < deadline else { throw BenchError("stats committed nothing in 120 s") }
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        let first = ContinuousClock.now
+        let firstCount = ingestor.committedMessageCount
+        while ingestor.committedMessageCount < events {
+            guard ContinuousClock.now < deadline else {
+                throw BenchError("stats committed \(ingestor.committedMessageCount) of \(events) in 120 s")
+            }
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        let elapsed = ContinuousClock.now - first
+        ingestor.stop()
+        try await task.value
+        let total = try await pool.query("SELECT coalesce(sum(count), 0)::int8 FROM stats_event_totals")[0].decode(Int64.self, at: 0)
+        guard total == Int64(events) else { throw BenchError("stats counted \(total) of \(events) events") }
+        return Double(events - firstCount) / statsSeconds(elapsed)
+    }
+
+    // MARK: API
+
+    /// Latencies of data routes and of `/health`, each measured with `clients` connections
+    /// sending back to back (so about `clients` requests are always in flight).
+    private func apiLatencies(pool: PostgresPool) async throws -> (data: [Double], health: [Double]) {
+        let routes = StatsRoutes(queries: StatsQueries(pool: pool))
+        let router = StatsRouter.make(routes: routes, readiness: [])
+        let port = PortBox()
+        let application = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "stats-bench"),
+            onServerRunning: { channel in port.set(channel.localAddress?.port ?? 0) }, logger: logger)
+        let group = ServiceGroup(services: [application], gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
+        let server = Task { try await group.run() }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while port.value == 0 {
+            guard ContinuousClock.now < deadline else { throw BenchError("the HTTP server did not start") }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let data = [
+            "/v1/stats/summary", "/v1/stats/clicks?limit=20", "/v1/stats/pageloads?limit=20",
+            "/v1/stats/timeseries?type=click&bucket=1h", "/api/clickCount", "/api/clickHistory",
+        ]
+        _ = try await load(port: port.value, paths: data)  // warm-up: connections, plans, caches
+        let dataLatencies = try await load(port: port.value, paths: data)
+        let healthLatencies = try await load(port: port.value, paths: ["/health"])
+        await group.triggerGracefulShutdown()
+        try await server.value
+        return (dataLatencies, healthLatencies)
+    }
+
+    private func load(port: Int, paths: [String]) async throws -> [Double] {
+        let perClient = requestsPerClient
+        return try await withThrowingTaskGroup(of: [Double].self) { group in
+            for clientIndex in 0..<clients {
+                group.addTask {
+                    try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+                        var latencies: [Double] = []
+                        latencies.reserveCapacity(perClient)
+                        for request in 0..<perClient {
+                            let started = ContinuousClock.now
+                            let response = try await client.get(paths[(clientIndex + request) % paths.count])
+                            latencies.append(statsSeconds(ContinuousClock.now - started))
+                            guard response.status == .ok else { throw BenchError("API answered \(response.status)") }
+                        }
+                        return latencies
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+    }
+}
+
+/// The port the server bound, published from its start-up callback.
+private final class PortBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var port = 0
+    var value: Int { lock.withLock { port } }
+    func set(_ value: Int) { lock.withLock { port = value } }
+}
+
+private func statsSeconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+private func statsMedian(_ values: [Double]) -> Double { statsPercentile(values, 0.5) }
+
+private func statsPercentile(_ values: [Double], _ fraction: Double) -> Double {
+    guard !values.isEmpty else { return .nan }
+    let sorted = values.sorted()
+    return sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * fraction + 0.5))]
+}

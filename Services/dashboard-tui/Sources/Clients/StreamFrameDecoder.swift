@@ -1,0 +1,37 @@
+import EDMEvents
+
+/// Decodes the stream's text frames: an event (the canonical envelope, strictly validated by
+/// `EventEnvelope.decode`) or a control frame (an object with `kind`, which events never have).
+/// Never throws: anything else becomes ``StreamFrame/undecodable(reason:)`` and is counted.
+public enum StreamFrameDecoder {
+    public static func decode(_ text: String) -> StreamFrame {
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(text)
+        } catch {
+            return .undecodable(reason: "malformed JSON: \(error)")
+        }
+        guard let object = value.objectValue else { return .undecodable(reason: "not a JSON object") }
+        if let kind = object["kind"] {
+            return control(kind.stringValue ?? "", object)
+        }
+        do {
+            return .event(LiveEvent(envelope: try EventEnvelope.decode(value)))
+        } catch {
+            return .undecodable(reason: error.description)
+        }
+    }
+
+    static func control(_ kind: String, _ object: [String: JSONValue]) -> StreamFrame {
+        switch kind {
+        case "live":
+            return .live(replayed: Int(clamping: object["replayed"]?.int64Value ?? 0))
+        case "dropped":
+            return .dropped(count: Int(clamping: object["count"]?.int64Value ?? 0))
+        case "error":
+            return .error(code: object["code"]?.stringValue ?? "error", message: object["message"]?.stringValue ?? "")
+        default:
+            return .otherControl(kind: kind)
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+/// Everything that can change the model: stream frames, connection news, loaded history, keys,
+/// resizes and the clock.
+public enum DashboardMessage: Sendable {
+    case frame(StreamFrame)
+    case streamStatus(LinkStatus)
+    /// The stream connected with `since=`: history events come first, until `live`.
+    case replayStarted
+    case statsStatus(LinkStatus)
+    case historyLoaded(HistorySnapshot)
+    case key(Key)
+    case resize(TerminalSize)
+    /// The clock moved: `now` is wall time, `monotonicSecond` a steady seconds counter.
+    case tick(now: Date, monotonicSecond: Int64)
+}
+
+/// What the update asks the program to do besides redrawing.
+public enum DashboardEffect: Sendable, Equatable {
+    /// Load history from stats now (reload key, reconnect, dropped events).
+    case reloadHistory
+    case quit
+}
+
+/// One text frame of the stream, decoded: an event or a control frame (an object with `kind`).
+public enum StreamFrame: Sendable, Equatable {
+    case event(LiveEvent)
+    /// Replay is over; `replayed` history events came before.
+    case live(replayed: Int)
+    /// The server dropped `count` events for us (we were too slow): live counts miss them.
+    case dropped(count: Int)
+    case error(code: String, message: String)
+    /// A control frame of a kind this build does not know (ignored, not an error).
+    case otherControl(kind: String)
+    /// Neither an event nor a control frame; `reason` says why.
+    case undecodable(reason: String)
+}

@@ -1,0 +1,32 @@
+import Foundation
+
+/// Everything loaded from stats at one moment: the history the live stream continues.
+public struct HistorySnapshot: Sendable, Equatable {
+    public var summary: StatsDocuments.Summary
+    public var clicks: StatsDocuments.Clicks
+    public var pageLoads: StatsDocuments.PageLoads
+    /// 10-second buckets per event type, oldest first.
+    public var series: [String: StatsDocuments.Timeseries]
+    public var loadedAt: Date
+    /// False when the summary and the per-type documents disagreed on every try (stats was
+    /// counting between the requests); the next reload corrects it.
+    public var consistent: Bool
+
+    public init(
+        summary: StatsDocuments.Summary, clicks: StatsDocuments.Clicks, pageLoads: StatsDocuments.PageLoads,
+        series: [String: StatsDocuments.Timeseries] = [:], loadedAt: Date, consistent: Bool = true
+    ) {
+        self.summary = summary
+        self.clicks = clicks
+        self.pageLoads = pageLoads
+        self.series = series
+        self.loadedAt = loadedAt
+        self.consistent = consistent
+    }
+
+    /// Per type, the newest `receivedAt` stats had counted: a live event of that type received
+    /// at or before it is already in these totals.
+    public var watermarks: [String: Date] {
+        summary.types.compactMapValues(\.lastReceivedAt)
+    }
+}

@@ -1,0 +1,8 @@
+import RelayService
+
+@main
+enum RelayMain {
+    static func main() async {
+        await RelayCommand.main()
+    }
+}

@@ -1,0 +1,63 @@
+import EDMHTTP
+import EDMKafka
+import Hummingbird
+import Logging
+
+/// Builds the relay's HTTP side around a producer, so tests can run it in process
+/// (`app.test(.router)`) against a real broker and the executable adds only config and signals.
+public enum RelayApplication {
+    /// Paths that never require a key: probes, metrics and the published documentation.
+    static let openPaths: Set<String> = ["/health", "/ready", "/metrics", "/openapi.json", "/v1/schemas"]
+
+    public static func make(
+        configuration: RelayConfiguration, producer: KafkaProducer, logger: Logger,
+        onServerRunning: @escaping @Sendable (Int?) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: router(configuration: configuration, producer: producer, logger: logger),
+            configuration: .init(
+                address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "edm-relay"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) },
+            logger: logger)
+    }
+
+    /// The router with every route and middleware; middleware first, since Hummingbird applies
+    /// a middleware only to routes added after it.
+    public static func router(
+        configuration: RelayConfiguration, producer: KafkaProducer, logger: Logger
+    ) -> Router<RelayRequestContext> {
+        if configuration.apiKeys.isOpen {
+            logger.warning("API_KEYS is empty: the relay accepts events from anyone")
+        }
+        let router = Router(context: RelayRequestContext.self)
+        router.add(middleware: RequestLogMiddleware())
+        router.add(middleware: RequestMetricsMiddleware())
+        router.add(middleware: CORSHeadersMiddleware(policy: configuration.cors))
+        router.add(middleware: JSONErrorMiddleware())
+        var open = openPaths
+        if configuration.legacyRoutesOpen {
+            open.formUnion(LegacyRoutes.all.map(\.path))
+        }
+        router.add(
+            middleware: MatchedRouteMiddleware(wrapped: BearerAuthMiddleware(tokens: configuration.apiKeys, openPaths: open)))
+        if let rateLimit = configuration.rateLimit {
+            router.add(middleware: MatchedRouteMiddleware(wrapped: RateLimitMiddleware(limiter: TokenBucketLimiter(limit: rateLimit))))
+        }
+        router.add(middleware: QueueDepthMiddleware(producer: producer))
+
+        let reader = RequestBodyReader(maxBytes: configuration.limits.maxBodyBytes)
+        let inbound = InboundEvents(limits: configuration.limits)
+        let ingestor = EventIngestor(
+            producer: producer, names: configuration.names, retryAfterSeconds: configuration.retryAfterSeconds)
+        EventRoutes(reader: reader, inbound: inbound, ingestor: ingestor, cors: configuration.cors).add(to: router)
+        LegacyRoutes(reader: reader, inbound: inbound, ingestor: ingestor, cors: configuration.cors).add(to: router)
+        DocumentationRoutes(configuration: configuration).add(to: router)
+        if configuration.noopRoute {
+            NoopRoute(reader: reader).add(to: router)
+        }
+        OperationalRoutes.add(
+            to: router, service: "relay",
+            readiness: [ReadinessCheck(name: "kafka") { await producer.isBrokerReachable(timeout: .seconds(2)) }])
+        return router
+    }
+}

@@ -1,0 +1,78 @@
+import EDMEvents
+import EDMHTTP
+import EDMKafka
+import Foundation
+
+/// Hands validated events to Kafka and answers only with what the broker confirmed.
+///
+/// Returns the ids when *every* event of the request was acknowledged (acks=all, idempotent
+/// producer); otherwise throws a 503 with Retry-After, so a 2xx always means stored. The wait is
+/// bounded by the producer's message timeout (`ACK_TIMEOUT_MS`) plus at most one second for room
+/// in a full local queue.
+struct EventIngestor: Sendable {
+    let producer: KafkaProducer
+    let names: KafkaNames
+    let retryAfterSeconds: Int
+
+    func publish(_ events: [ValidatedEvent]) async throws(APIError) -> [UUID] {
+        let messages = events.map { event in
+            KafkaOutgoingMessage(
+                topic: names.topic(for: event.envelope), key: Array(event.envelope.partitionKey.utf8),
+                value: [UInt8](event.json))
+        }
+        let started = ContinuousClock.now
+        let results = await producer.send(messages)
+        RelayMetrics.produceDuration(ContinuousClock.now - started)
+        RelayMetrics.queueDepth(producer.queueDepth)
+
+        var failures: [(index: Int, error: KafkaError)] = []
+        for (index, result) in results.enumerated() {
+            if case .failure(let error) = result { failures.append((index, error)) }
+        }
+        let countsByType = Dictionary(events.map { ($0.envelope.type, 1) }, uniquingKeysWith: +)
+        guard !failures.isEmpty else {
+            for (type, count) in countsByType { RelayMetrics.accepted(type: type, count: count) }
+            return events.map(\.envelope.id)
+        }
+        let reason = Self.reason(for: failures.map(\.error))
+        for (type, count) in countsByType { RelayMetrics.rejected(type: type, reason: reason, count: count) }
+        throw unavailable(failures: failures, total: events.count, reason: reason)
+    }
+
+    /// The one reason reported for the request: the most actionable of its failures (shutting
+    /// down, then a full queue, then a timeout, then anything the broker refused).
+    static func reason(for errors: [KafkaError]) -> RelayMetrics.RejectionReason {
+        let reasons = Set(errors.map { error -> RelayMetrics.RejectionReason in
+            switch error.kind {
+            case .queueFull: .queueFull
+            case .closed: .shuttingDown
+            case .delivery where error.isTimeout: .timeout
+            default: .brokerError
+            }
+        })
+        return [.shuttingDown, .queueFull, .timeout].first(where: reasons.contains) ?? .brokerError
+    }
+
+    private func unavailable(
+        failures: [(index: Int, error: KafkaError)], total: Int, reason: RelayMetrics.RejectionReason
+    ) -> APIError {
+        let summary: String =
+            switch reason {
+            case .queueFull: "the relay's send queue is full"
+            case .shuttingDown: "the relay is shutting down"
+            case .timeout: "the broker did not acknowledge in time"
+            default: "the broker refused or lost the events"
+            }
+        let message =
+            "not accepted: \(summary) (\(failures.count) of \(total) event\(total == 1 ? "" : "s") unacknowledged). "
+            + "Retry the same request later; events that carry an id are deduplicated by consumers."
+        var error = APIError.unavailable(message, retryAfterSeconds: reason == .queueFull ? 1 : retryAfterSeconds)
+        error.code = reason.rawValue
+        error.details = failures.prefix(20).map { failure in
+            APIError.Detail(
+                path: total == 1 ? "" : "[\(failure.index)]", message: failure.error.description,
+                code: failure.error.codeName.isEmpty ? nil : failure.error.codeName)
+        }
+        return error
+    }
+}

@@ -1,0 +1,118 @@
+import EDMEvents
+import EDMHTTP
+import Foundation
+
+/// Turns a request body into envelopes, or into the one error that tells the client everything
+/// wrong with it: 400 for malformed JSON (with the byte offset), 422 listing every violation of
+/// every event (batch paths prefixed by index), 413 for a batch with too many events.
+///
+/// A batch is all or nothing: one invalid event rejects the whole request, so a client never
+/// has to work out which half of its batch was stored.
+struct InboundEvents: Sendable {
+    let parser: EventParser
+    let limits: IngestLimits
+
+    init(limits: IngestLimits) {
+        self.limits = limits
+        parser = EventParser(limits: limits.validation, makeID: EventIDs.random)
+    }
+
+    /// A `POST /v1/events` body: one event object or an array of them; `type` comes from each event.
+    func parseV1(_ body: Data, receivedAt: Date) throws(APIError) -> [ValidatedEvent] {
+        let root = try parseJSON(body)
+        switch root {
+        case .array(let elements):
+            guard !elements.isEmpty else {
+                RelayMetrics.rejected(type: RelayMetrics.unknownType, reason: .invalid)
+                throw Self.unprocessable([
+                    Violation(path: "", code: .tooShort, message: "a batch needs at least one event")
+                ])
+            }
+            guard elements.count <= limits.maxBatchEvents else {
+                RelayMetrics.rejected(type: RelayMetrics.unknownType, reason: .tooLarge, count: elements.count)
+                throw APIError(
+                    .contentTooLarge, code: "too_many_events",
+                    message: "the batch has \(elements.count) events; the limit is \(limits.maxBatchEvents)")
+            }
+            return try validate(elements, type: nil, source: .v1, receivedAt: receivedAt, batch: true)
+        default:
+            return try validate([root], type: nil, source: .v1, receivedAt: receivedAt, batch: false)
+        }
+    }
+
+    /// A legacy body: one reference-relay payload; the route decides the type.
+    func parseLegacy(_ body: Data, type: String, receivedAt: Date) throws(APIError) -> ValidatedEvent {
+        let root = try parseJSON(body, type: type)
+        return try validate([root], type: type, source: .legacy, receivedAt: receivedAt, batch: false)[0]
+    }
+
+    private func parseJSON(_ body: Data, type: String = RelayMetrics.unknownType) throws(APIError) -> JSONValue {
+        do {
+            return try JSONValue.parse(body)
+        } catch {
+            RelayMetrics.rejected(type: type, reason: .malformedJSON)
+            throw APIError(
+                .badRequest, code: "malformed_json", message: error.description,
+                details: [APIError.Detail(path: "", message: error.description, code: Violation.Code.malformedJSON.rawValue)])
+        }
+    }
+
+    /// Validates every element and checks each resulting event fits one Kafka message.
+    private func validate(
+        _ elements: [JSONValue], type: String?, source: EventSource, receivedAt: Date, batch: Bool
+    ) throws(APIError) -> [ValidatedEvent] {
+        var events: [ValidatedEvent] = []
+        var violations: [Violation] = []
+        var rejectedTypes: [String] = []
+        for (index, element) in elements.enumerated() {
+            var found: [Violation] = []
+            switch parser.parse(element, type: type, source: source, receivedAt: receivedAt) {
+            case .success(let envelope):
+                let json = envelope.jsonData()
+                if json.count > limits.validation.maxEventBytes {
+                    found = [
+                        Violation(
+                            path: "", code: .tooLong,
+                            message: "the event is \(json.count) bytes as stored; the limit is \(limits.validation.maxEventBytes)")
+                    ]
+                } else {
+                    events.append(ValidatedEvent(envelope: envelope, json: json))
+                }
+            case .failure(let failure):
+                found = failure.violations
+            }
+            guard !found.isEmpty else { continue }
+            rejectedTypes.append(type ?? claimedType(of: element))
+            violations += batch ? found.map { $0.prefixed(byIndex: index) } : found
+        }
+        guard violations.isEmpty else {
+            for rejected in rejectedTypes { RelayMetrics.rejected(type: rejected, reason: .invalid) }
+            for event in events { RelayMetrics.rejected(type: event.envelope.type, reason: .batchRejected) }
+            throw Self.unprocessable(violations)
+        }
+        return events
+    }
+
+    /// The registered type an invalid event claims, for metric labels (never free text).
+    private func claimedType(of element: JSONValue) -> String {
+        guard let claimed = element["type"]?.stringValue, parser.registry.kind(named: claimed) != nil else {
+            return RelayMetrics.unknownType
+        }
+        return claimed
+    }
+
+    static func unprocessable(_ violations: [Violation]) -> APIError {
+        let count = violations.count
+        return APIError(
+            .unprocessableContent, code: "invalid_event",
+            message: "\(count) problem\(count == 1 ? "" : "s") found: " + violations.prefix(3).map(\.description)
+                .joined(separator: "; ") + (count > 3 ? "; ..." : ""),
+            details: violations.map { APIError.Detail(path: $0.path, message: $0.message, code: $0.code.rawValue) })
+    }
+}
+
+/// An event that passed validation, with the canonical JSON that goes to Kafka (encoded once).
+struct ValidatedEvent: Sendable {
+    let envelope: EventEnvelope
+    let json: Data
+}

@@ -1,0 +1,61 @@
+import EDMHTTP
+import Metrics
+
+/// The relay's Prometheus series, recorded through swift-metrics (rendered by `/metrics`).
+///
+/// - `relay_http_requests_total{route,method,status}`: every request, by matched route.
+/// - `relay_events_accepted_total{type}`: events acknowledged by the broker.
+/// - `relay_events_rejected_total{type,reason}`: events refused, by why (see ``RejectionReason``).
+/// - `relay_produce_duration_seconds`: enqueue to last acknowledgement, per request.
+/// - `relay_producer_queue_depth`: messages waiting in librdkafka for an acknowledgement.
+public enum RelayMetrics {
+    /// Why events were not accepted; the `reason` label.
+    public enum RejectionReason: String, Sendable, CaseIterable {
+        case malformedJSON = "malformed_json"
+        case invalid
+        /// Valid, but in a batch with an invalid event (a batch is accepted whole or not at all).
+        case batchRejected = "batch_rejected"
+        case tooLarge = "too_large"
+        case timeout
+        case queueFull = "queue_full"
+        case brokerError = "broker_error"
+        case shuttingDown = "shutting_down"
+    }
+
+    /// The `type` label when the event type could not be told (malformed JSON, no valid `type`).
+    public static let unknownType = "unknown"
+
+    static func request(route: String, method: String, status: Int) {
+        _ = PrometheusMetrics.registry
+        Counter(
+            label: "relay_http_requests_total",
+            dimensions: [("route", route), ("method", method), ("status", String(status))]
+        ).increment()
+    }
+
+    static func accepted(type: String, count: Int = 1) {
+        _ = PrometheusMetrics.registry
+        Counter(label: "relay_events_accepted_total", dimensions: [("type", type)]).increment(by: count)
+    }
+
+    static func rejected(type: String, reason: RejectionReason, count: Int = 1) {
+        _ = PrometheusMetrics.registry
+        Counter(label: "relay_events_rejected_total", dimensions: [("type", type), ("reason", reason.rawValue)])
+            .increment(by: count)
+    }
+
+    static func produceDuration(_ duration: Duration) {
+        _ = PrometheusMetrics.registry
+        Timer(label: "relay_produce_duration_seconds").recordNanoseconds(nanoseconds(duration))
+    }
+
+    static func queueDepth(_ depth: Int) {
+        _ = PrometheusMetrics.registry
+        Gauge(label: "relay_producer_queue_depth").record(depth)
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

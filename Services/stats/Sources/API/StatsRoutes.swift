@@ -1,0 +1,82 @@
+import EDMEvents
+import EDMHTTP
+import Foundation
+import Hummingbird
+
+/// The stats API: `/v1/stats/*` (documented in ``StatsOpenAPI``) and the reference's legacy
+/// `/api/clickCount` and `/api/clickHistory`, unchanged in shape so old dashboards keep working.
+public struct StatsRoutes: Sendable {
+    public static let defaultLimit = 100
+    public static let maximumLimit = 1000
+
+    let queries: StatsQueries
+    let registry: EventRegistry
+    let now: @Sendable () -> Date
+
+    public init(queries: StatsQueries, registry: EventRegistry = .standard, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.queries = queries
+        self.registry = registry
+        self.now = now
+    }
+
+    public func add<Context: RequestContext>(to router: Router<Context>) {
+        let queries = self.queries
+        let registry = self.registry
+        let now = self.now
+        let defaultLimit = Self.defaultLimit, maximumLimit = Self.maximumLimit
+        router.get("/v1/stats/summary") { request, _ in
+            try Self.checked { _ = try QueryParameters(Self.query(request), allowed: []) }
+            return try Self.json(try await DatabaseAvailability.run { try await queries.summary() })
+        }
+        router.get("/v1/stats/clicks") { request, _ in
+            let limit = try Self.checked {
+                try QueryParameters(Self.query(request), allowed: ["limit"]).integer("limit", default: defaultLimit, range: 1...maximumLimit)
+            }
+            return try Self.json(try await DatabaseAvailability.run { try await queries.clicks(limit: limit) })
+        }
+        router.get("/v1/stats/pageloads") { request, _ in
+            let limit = try Self.checked {
+                try QueryParameters(Self.query(request), allowed: ["limit"]).integer("limit", default: defaultLimit, range: 1...maximumLimit)
+            }
+            return try Self.json(try await DatabaseAvailability.run { try await queries.pageLoads(limit: limit) })
+        }
+        router.get("/v1/stats/timeseries") { request, _ in
+            let query = try Self.checked { try TimeseriesQuery.parse(Self.query(request), registry: registry, now: now()) }
+            return try Self.json(try await DatabaseAvailability.run { try await queries.timeseries(query) })
+        }
+        router.get("/api/clickCount") { request, _ in
+            try Self.checked { _ = try QueryParameters(Self.query(request), allowed: []) }
+            return try Self.json(try await DatabaseAvailability.run { try await queries.legacyClickCount() })
+        }
+        router.get("/api/clickHistory") { request, _ in
+            try Self.checked { _ = try QueryParameters(Self.query(request), allowed: []) }
+            return try Self.json(try await DatabaseAvailability.run { try await queries.legacyClickHistory() })
+        }
+        router.get("/openapi.json") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: StatsOpenAPI.document(registry: registry).serialized(pretty: true))))
+        }
+    }
+
+    static func query(_ request: Request) -> [(String, String)] {
+        request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+    }
+
+    /// Runs parameter parsing, turning its error into a 400 that names the parameter.
+    static func checked<T>(_ parse: () throws -> T) throws -> T {
+        do {
+            return try parse()
+        } catch let error as APIParameterError {
+            throw APIError.badRequest(
+                "invalid query parameter \(error.parameter): \(error.message)",
+                details: [APIError.Detail(path: error.parameter, message: error.message, code: "invalid_parameter")])
+        }
+    }
+
+    static func json(_ value: some Encodable) throws -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try EventJSON.makeEncoder().encode(value))))
+    }
+}

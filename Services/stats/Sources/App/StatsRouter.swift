@@ -1,0 +1,18 @@
+import EDMHTTP
+import Hummingbird
+
+/// The complete HTTP surface: request logs and uniform JSON errors around the stats routes and
+/// the operational ones (`/health`, `/ready`, `/metrics`).
+public enum StatsRouter {
+    public static func make(routes: StatsRoutes, readiness: [ReadinessCheck]) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        // Middleware first: it only wraps routes added after it.
+        router.add(middleware: RequestLogMiddleware())
+        router.add(middleware: JSONErrorMiddleware())
+        // Read-only aggregates for dashboards on other origins.
+        router.add(middleware: CORSMiddleware(allowOrigin: .all, allowHeaders: [.contentType], allowMethods: [.get]))
+        routes.add(to: router)
+        OperationalRoutes.add(to: router, service: "stats", readiness: readiness)
+        return router
+    }
+}

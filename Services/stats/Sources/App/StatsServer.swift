@@ -1,0 +1,85 @@
+import EDMHTTP
+import EDMKafka
+import EDMPostgres
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// The `stats serve` process: two connection pools (a small one for the consumer so API load
+/// can never starve ingest, one for the API), the ingestor, the dedupe pruner and the HTTP API,
+/// run as one ServiceGroup that stops in reverse order on SIGTERM: HTTP first, then the pruner,
+/// then the ingestor (finishing its batch and leaving the group), then the pools.
+public struct StatsServer: Sendable {
+    public let configuration: StatsConfiguration
+    public let ingestPool: PostgresPool
+    public let queryPool: PostgresPool
+    public let ingestor: StatsIngestor
+    public let pruner: SeenEventPruner
+    private let logger: Logger
+
+    /// Opens the pools, applies the migrations (waiting up to `databaseWait` for PostgreSQL to
+    /// accept connections) and creates the consumer. Nothing is consumed until `run`.
+    public static func prepare(
+        _ configuration: StatsConfiguration, databaseWait: Duration = .seconds(60),
+        logger: Logger = Logger(label: "stats")
+    ) async throws -> StatsServer {
+        var ingestDatabase = configuration.database
+        ingestDatabase.poolSize = 2
+        ingestDatabase.applicationName = ingestDatabase.applicationName ?? "stats-ingest"
+        var queryDatabase = configuration.database
+        queryDatabase.applicationName = queryDatabase.applicationName ?? "stats-api"
+        let ingestPool = PostgresPool(configuration: ingestDatabase, logger: Logger(label: "stats.postgres.ingest"))
+        let queryPool = PostgresPool(configuration: queryDatabase, logger: Logger(label: "stats.postgres.api"))
+        do {
+            try await StatsDatabase.migrate(pool: ingestPool, waitingUpTo: databaseWait, logger: logger)
+            let ingestor = try StatsIngestor(
+                connection: configuration.kafka, names: configuration.names, consumerGroup: configuration.consumerGroup,
+                pool: ingestPool, settings: configuration.ingest, logger: Logger(label: "stats.ingest"))
+            return StatsServer(
+                configuration: configuration, ingestPool: ingestPool, queryPool: queryPool, ingestor: ingestor,
+                pruner: SeenEventPruner(pool: ingestPool, settings: configuration.ingest), logger: logger)
+        } catch {
+            await ingestPool.close()
+            await queryPool.close()
+            throw error
+        }
+    }
+
+    public var readinessChecks: [ReadinessCheck] {
+        let queryPool = self.queryPool
+        let ingestor = self.ingestor
+        return [
+            ReadinessCheck(name: "database") { await queryPool.isReachable() },
+            ReadinessCheck(name: "kafka") { await ingestor.isBrokerReachable() },
+        ]
+    }
+
+    public func makeRouter() -> Router<BasicRequestContext> {
+        StatsRouter.make(
+            routes: StatsRoutes(queries: StatsQueries(pool: queryPool, registry: configuration.names.registry),
+                                registry: configuration.names.registry),
+            readiness: readinessChecks)
+    }
+
+    /// Runs until SIGTERM/SIGINT, then shuts down gracefully.
+    public func run() async throws {
+        let logger = self.logger
+        let listen = configuration.listen
+        let application = Application(
+            router: makeRouter(),
+            configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "stats"),
+            onServerRunning: { channel in
+                logger.info("listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
+            },
+            logger: Logger(label: "stats.http"))
+        logger.info(
+            "starting",
+            metadata: [
+                "group": "\(configuration.consumerGroup)", "topics": "\(configuration.names.allTopics)",
+                "database": "\(configuration.database)",
+            ])
+        try await ServiceRunner.run([ingestPool, queryPool, ingestor, pruner, application], logger: logger)
+        logger.info("stopped")
+    }
+}

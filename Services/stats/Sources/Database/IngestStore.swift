@@ -1,0 +1,239 @@
+import EDMKafka
+import EDMPostgres
+import Foundation
+
+/// What one committed batch changed, for metrics and logs.
+struct BatchOutcome: Sendable, Equatable {
+    /// Newly counted events by type.
+    var counted: [String: Int] = [:]
+    /// Events whose id was already seen (client retries).
+    var duplicates = 0
+    /// Messages below their partition's stored next offset: already applied by this or another
+    /// member (redelivery after a crash, a zombie's late batch, a revoked partition's leftovers).
+    var fenced = 0
+    var skipped: [SkipReason: Int] = [:]
+    /// The next offset per partition after this batch.
+    var nextOffsets: [TopicPartition: Int64] = [:]
+
+    var countedTotal: Int { counted.values.reduce(0, +) }
+}
+
+enum IngestStoreError: Error, Equatable {
+    /// `stats rebuild` ran since the batch's positions were read: drop it and re-seek.
+    case epochChanged(current: Int64)
+}
+
+/// The positions a consumer starts from, read in one snapshot with the epoch they belong to.
+struct StoredPositions: Sendable, Equatable {
+    var epoch: Int64
+    var offsets: [TopicPartition: Int64]
+}
+
+/// The write side: applies a batch of decoded messages exactly once.
+///
+/// One transaction per batch, four round trips: check the epoch, lock the batch's partition rows
+/// (`FOR UPDATE`), drop messages below each stored next offset (the fence), drop event ids
+/// already seen (the dedupe window), then add the rest to every aggregate (one multi-row upsert
+/// per table) and move the offsets in a single combined statement. Aggregates and positions therefore never disagree, whoever commits (a
+/// restarted process, a zombie, two members during a rebalance).
+struct IngestStore: Sendable {
+    let pool: PostgresPool
+
+    func commit(_ messages: [DecodedMessage], epoch: Int64) async throws -> BatchOutcome {
+        try await pool.transaction { transaction in
+            try await Self.commit(messages, epoch: epoch, in: transaction)
+        }
+    }
+
+    private static func commit(
+        _ messages: [DecodedMessage], epoch: Int64, in transaction: PostgresTransaction
+    ) async throws -> BatchOutcome {
+        let partitions = Set(messages.map(\.partition)).sorted()
+        let topics = PostgresArray(text: partitions.map(\.topic))
+        let numbers = PostgresArray(int4: partitions.map(\.partition))
+        // Round trip 1: create missing offset rows, and read the epoch (held FOR SHARE, so a
+        // rebuild waits for this transaction, and this one for a rebuild in progress).
+        let current = try await transaction.query(
+            """
+            WITH created AS (
+                INSERT INTO stats_partition_offsets (topic, partition, next_offset)
+                SELECT t, p, 0 FROM unnest($1::text[], $2::int4[]) AS u(t, p)
+                ON CONFLICT DO NOTHING)
+            SELECT epoch FROM stats_state WHERE id = 1 FOR SHARE
+            """, [topics, numbers])[0].decode(Int64.self, at: 0)
+        guard current == epoch else { throw IngestStoreError.epochChanged(current: current) }
+
+        // Round trip 2: lock the batch's offset rows in key order and read them. (A separate
+        // statement: a statement's snapshot would not see rows another member created just now.)
+        var stored: [TopicPartition: Int64] = [:]
+        for row in try await transaction.query(
+            """
+            SELECT topic, partition, next_offset FROM stats_partition_offsets
+            WHERE (topic, partition) IN (SELECT t, p FROM unnest($1::text[], $2::int4[]) AS u(t, p))
+            ORDER BY topic, partition
+            FOR UPDATE
+            """, [topics, numbers])
+        {
+            let partition = TopicPartition(topic: try row.decode(String.self, at: 0), partition: try row.decode(Int32.self, at: 1))
+            stored[partition] = try row.decode(Int64.self, at: 2)
+        }
+
+        var outcome = BatchOutcome()
+        var next = stored
+        var accepted: [DecodedMessage] = []
+        // Progressive: a batch collected across a re-seek may hold a partition's offsets twice.
+        for message in messages {
+            guard message.offset >= next[message.partition] ?? 0 else {
+                outcome.fenced += 1
+                continue
+            }
+            accepted.append(message)
+            next[message.partition] = message.offset + 1
+        }
+
+        // Round trip 3: remember the ids; only those not seen before count.
+        let fresh = try await insertSeenIDs(accepted, in: transaction)
+        var counted: [CountableEvent] = []
+        var skipped: [SkipReason: (count: Int64, last: DecodedMessage)] = [:]
+        var claimed = Set<UUID>()
+        for message in accepted {
+            switch message.item {
+            case .event(let event):
+                if fresh.contains(event.id), claimed.insert(event.id).inserted {
+                    counted.append(event)
+                    outcome.counted[event.type, default: 0] += 1
+                } else {
+                    outcome.duplicates += 1
+                }
+            case .skipped(let reason):
+                skipped[reason] = ((skipped[reason]?.count ?? 0) + 1, message)
+                outcome.skipped[reason, default: 0] += 1
+            }
+        }
+
+        // Round trip 4: every aggregate, the skipped messages and the offsets, as one statement.
+        var statement = CombinedStatement()
+        AggregateWriter.add(BatchAggregate(counted), to: &statement)
+        addSkipped(skipped, to: &statement)
+        let moved = next.filter { stored[$0.key] != $0.value }.sorted { $0.key < $1.key }
+        if !moved.isEmpty {
+            statement.add(
+                """
+                UPDATE stats_partition_offsets AS o SET next_offset = u.n, updated_at = now()
+                FROM unnest($1::text[], $2::int4[], $3::int8[]) AS u(t, p, n)
+                WHERE o.topic = u.t AND o.partition = u.p
+                """,
+                [
+                    PostgresArray(text: moved.map(\.key.topic)), PostgresArray(int4: moved.map(\.key.partition)),
+                    PostgresArray(int8: moved.map(\.value)),
+                ])
+        }
+        if !statement.isEmpty {
+            try await transaction.execute(statement.sql, statement.parameters)
+        }
+        outcome.nextOffsets = next
+        return outcome
+    }
+
+    /// Records the batch's event ids; returns those not seen before.
+    private static func insertSeenIDs(
+        _ messages: [DecodedMessage], in transaction: PostgresTransaction
+    ) async throws -> Set<UUID> {
+        var ids = Set<UUID>()
+        for message in messages {
+            if case .event(let event) = message.item { ids.insert(event.id) }
+        }
+        guard !ids.isEmpty else { return [] }
+        let sorted = ids.sorted { $0.sortKey < $1.sortKey }
+        let rows = try await transaction.query(
+            """
+            INSERT INTO stats_seen_events (event_id, seen_at)
+            SELECT id, now() FROM unnest($1::uuid[]) AS u(id)
+            ON CONFLICT DO NOTHING
+            RETURNING event_id
+            """, [PostgresArray(uuid: sorted)])
+        return Set(try rows.map { try $0.decode(UUID.self, at: 0) })
+    }
+
+    private static func addSkipped(
+        _ skipped: [SkipReason: (count: Int64, last: DecodedMessage)], to statement: inout CombinedStatement
+    ) {
+        guard !skipped.isEmpty else { return }
+        let rows = skipped.sorted { $0.key.rawValue < $1.key.rawValue }
+        statement.add(
+            """
+            INSERT INTO stats_skipped_messages AS s
+                (reason, count, last_topic, last_partition, last_offset, last_skipped_at)
+            SELECT r, c, t, p, o, now() FROM unnest($1::text[], $2::int8[], $3::text[], $4::int4[], $5::int8[])
+                AS u(r, c, t, p, o)
+            ON CONFLICT (reason) DO UPDATE SET
+                count = s.count + EXCLUDED.count, last_topic = EXCLUDED.last_topic,
+                last_partition = EXCLUDED.last_partition, last_offset = EXCLUDED.last_offset,
+                last_skipped_at = EXCLUDED.last_skipped_at
+            """,
+            [
+                PostgresArray(text: rows.map(\.key.rawValue)), PostgresArray(int8: rows.map(\.value.count)),
+                PostgresArray(text: rows.map(\.value.last.partition.topic)),
+                PostgresArray(int4: rows.map(\.value.last.partition.partition)),
+                PostgresArray(int8: rows.map(\.value.last.offset)),
+            ])
+    }
+
+    // MARK: Positions
+
+    /// The stored next offsets of `partitions` (absent: never committed) and the current epoch.
+    func positions(for partitions: [TopicPartition]) async throws -> StoredPositions {
+        try await pool.transaction(isolationLevel: .repeatableRead) { transaction in
+            let epoch = try await transaction.query("SELECT epoch FROM stats_state WHERE id = 1")[0].decode(Int64.self, at: 0)
+            guard !partitions.isEmpty else { return StoredPositions(epoch: epoch, offsets: [:]) }
+            let rows = try await transaction.query(
+                """
+                SELECT topic, partition, next_offset FROM stats_partition_offsets
+                WHERE (topic, partition) IN (SELECT t, p FROM unnest($1::text[], $2::int4[]) AS u(t, p))
+                """,
+                [PostgresArray(text: partitions.map(\.topic)), PostgresArray(int4: partitions.map(\.partition))])
+            var offsets: [TopicPartition: Int64] = [:]
+            for row in rows {
+                let partition = TopicPartition(topic: try row.decode(String.self, at: 0), partition: try row.decode(Int32.self, at: 1))
+                offsets[partition] = try row.decode(Int64.self, at: 2)
+            }
+            return StoredPositions(epoch: epoch, offsets: offsets)
+        }
+    }
+
+    func currentEpoch() async throws -> Int64 {
+        try await pool.query("SELECT epoch FROM stats_state WHERE id = 1")[0].decode(Int64.self, at: 0)
+    }
+
+    // MARK: Maintenance
+
+    /// Deletes remembered ids older than `retention`, a slice at a time so no statement holds
+    /// locks for long. Returns how many rows went.
+    func pruneSeenEvents(olderThan retention: Duration, slice: Int = 10_000) async throws -> Int {
+        var total = 0
+        while true {
+            let deleted = try await pool.execute(
+                """
+                DELETE FROM stats_seen_events WHERE event_id IN (
+                    SELECT event_id FROM stats_seen_events
+                    WHERE seen_at < now() - make_interval(secs => $1) LIMIT $2)
+                """, [Double(retention.components.seconds), slice])
+            total += deleted
+            if deleted < slice { return total }
+        }
+    }
+
+    /// Empties every derived table and bumps the epoch, in one transaction: running consumers
+    /// notice the new epoch at their next batch (or idle check) and replay from the earliest
+    /// offset. Returns the new epoch.
+    func wipeForRebuild() async throws -> Int64 {
+        try await pool.transaction { transaction in
+            // Taking the epoch row first waits for in-flight batches (they hold it FOR SHARE).
+            let epoch = try await transaction.query(
+                "UPDATE stats_state SET epoch = epoch + 1, rebuilt_at = now() WHERE id = 1 RETURNING epoch")[0]
+                .decode(Int64.self, at: 0)
+            try await transaction.execute("TRUNCATE " + StatsMigrations.derivedTables.joined(separator: ", "))
+            return epoch
+        }
+    }
+}

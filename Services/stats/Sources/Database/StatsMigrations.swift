@@ -1,0 +1,96 @@
+import EDMPostgres
+
+/// The stats schema, applied at start-up (and by `stats migrate`). Never edit a shipped
+/// migration: append a new version.
+///
+/// Layout: `stats_partition_offsets` is the consumer's position (the truth, not Kafka's
+/// committed offsets), written in the same transaction as the aggregates; `stats_seen_events`
+/// remembers event ids for the dedupe window; `stats_state.epoch` changes on every rebuild so
+/// consumers running at that moment notice and replay; the rest are the aggregates the API reads.
+public enum StatsMigrations {
+    public static let all: [Migration] = [
+        Migration(
+            version: 1, name: "create stats tables",
+            sql: """
+                CREATE TABLE stats_state (
+                    id smallint PRIMARY KEY CHECK (id = 1),
+                    epoch bigint NOT NULL,
+                    rebuilt_at timestamptz
+                );
+                INSERT INTO stats_state (id, epoch) VALUES (1, 0);
+
+                CREATE TABLE stats_partition_offsets (
+                    topic text NOT NULL,
+                    partition int NOT NULL CHECK (partition >= 0),
+                    next_offset bigint NOT NULL CHECK (next_offset >= 0),
+                    updated_at timestamptz NOT NULL DEFAULT now(),
+                    PRIMARY KEY (topic, partition)
+                );
+
+                CREATE TABLE stats_seen_events (
+                    event_id uuid PRIMARY KEY,
+                    seen_at timestamptz NOT NULL
+                );
+                -- Rows arrive in seen_at order, so a BRIN index finds expired ones for almost no
+                -- insert cost.
+                CREATE INDEX stats_seen_events_seen_at ON stats_seen_events USING brin (seen_at);
+
+                CREATE TABLE stats_event_totals (
+                    event_type text PRIMARY KEY,
+                    count bigint NOT NULL,
+                    last_event_at timestamptz NOT NULL,
+                    last_received_at timestamptz NOT NULL
+                );
+
+                CREATE TABLE stats_button_clicks (
+                    button_id text PRIMARY KEY,
+                    count bigint NOT NULL,
+                    last_click_at timestamptz NOT NULL
+                );
+
+                CREATE TABLE stats_pageloads_by_device (
+                    device_type text PRIMARY KEY,
+                    count bigint NOT NULL
+                );
+
+                -- URLs may be longer than a btree entry allows: unique by their md5 instead.
+                CREATE TABLE stats_pageloads_by_url (
+                    url text NOT NULL,
+                    count bigint NOT NULL
+                );
+                CREATE UNIQUE INDEX stats_pageloads_by_url_key ON stats_pageloads_by_url (md5(url));
+
+                CREATE TABLE stats_type_buckets (
+                    bucket_seconds int NOT NULL,
+                    event_type text NOT NULL,
+                    bucket_start timestamptz NOT NULL,
+                    count bigint NOT NULL,
+                    PRIMARY KEY (bucket_seconds, event_type, bucket_start)
+                );
+
+                CREATE TABLE stats_button_buckets (
+                    bucket_seconds int NOT NULL,
+                    button_id text NOT NULL,
+                    bucket_start timestamptz NOT NULL,
+                    count bigint NOT NULL,
+                    PRIMARY KEY (bucket_seconds, button_id, bucket_start)
+                );
+
+                CREATE TABLE stats_skipped_messages (
+                    reason text PRIMARY KEY,
+                    count bigint NOT NULL,
+                    last_topic text NOT NULL,
+                    last_partition int NOT NULL,
+                    last_offset bigint NOT NULL,
+                    last_skipped_at timestamptz NOT NULL
+                );
+                """)
+    ]
+
+    /// Tables `stats rebuild` empties (everything derived from the log).
+    static let derivedTables = [
+        "stats_partition_offsets", "stats_seen_events", "stats_event_totals", "stats_button_clicks",
+        "stats_pageloads_by_device", "stats_pageloads_by_url", "stats_type_buckets", "stats_button_buckets",
+        "stats_skipped_messages",
+    ]
+}

@@ -1,0 +1,34 @@
+import EDMEvents
+import Foundation
+
+/// The widths of the time buckets stats keeps, named as the API spells them. Buckets are
+/// aligned to the Unix epoch, so they start on UTC minute, hour and day boundaries.
+public enum BucketWidth: String, Sendable, CaseIterable, Codable {
+    case tenSeconds = "10s"
+    case minute = "1m"
+    case hour = "1h"
+    case day = "1d"
+
+    public var seconds: Int32 {
+        switch self {
+        case .tenSeconds: 10
+        case .minute: 60
+        case .hour: 3600
+        case .day: 86_400
+        }
+    }
+
+    public init?(seconds: Int32) {
+        guard let width = Self.allCases.first(where: { $0.seconds == seconds }) else { return nil }
+        self = width
+    }
+
+    /// The start of the bucket holding `date` (floor, also before 1970).
+    public func start(of date: Date) -> Date {
+        // Whole milliseconds first: a Date's binary fraction may sit a hair below a boundary.
+        let milliseconds = EventTimestamp.milliseconds(from: date)
+        let width = Int64(seconds) * 1000
+        let remainder = milliseconds % width
+        return EventTimestamp.date(fromMilliseconds: milliseconds - (remainder < 0 ? remainder + width : remainder))
+    }
+}

@@ -1,0 +1,150 @@
+import EDMEvents
+import EDMKafka
+import EDMPostgres
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Consumes every event topic in the stats consumer group and applies each message to the
+/// aggregates exactly once (see ``IngestStore``). Positions live in PostgreSQL, not in Kafka:
+/// on assignment the consumer starts where the database says, and nothing it reads counts until
+/// the transaction that also moves the offsets commits.
+///
+/// While PostgreSQL is unreachable the same batch is retried with backoff; the consumer's
+/// bounded buffer then fills and polling pauses, so no new work is taken and no position is
+/// lost. On graceful shutdown it finishes the in-flight batch, leaves the group and returns.
+public final class StatsIngestor: Service, Sendable {
+    /// The Kafka consumer (owned: closed when `run` ends).
+    public let consumer: KafkaConsumer
+    let store: IngestStore
+    let decoder: MessageDecoder
+    let settings: IngestSettings
+    let shared: SharedState
+    let logger: Logger
+    let collector: BatchCollector
+
+    /// State the rebalance hooks (on the consumer's poll thread) share with the ingest loop.
+    final class SharedState: Sendable {
+        let gate = BatchGate()
+        let stop = StopSignal()
+        let metrics = IngestMetrics()
+        /// The rebuild epoch the current positions were read in; nil until first read.
+        let epoch = Mutex<Int64?>(nil)
+        /// Messages committed by this instance (counted, duplicate, skipped or fenced).
+        let committedMessages = Atomic<Int>(0)
+        /// True while commits fail (database unavailable).
+        let paused = Atomic<Bool>(false)
+    }
+
+    public init(
+        connection: KafkaConnection, names: KafkaNames, consumerGroup: String, pool: PostgresPool,
+        settings: IngestSettings, logger: Logger = Logger(label: "stats.ingest")
+    ) throws(KafkaError) {
+        let store = IngestStore(pool: pool)
+        let shared = SharedState()
+        let handler = RebalanceHandler(
+            onAssign: { partitions in
+                await Self.startingOffsets(for: partitions, store: store, shared: shared, settings: settings, logger: logger)
+            },
+            onRevoke: { partitions in
+                if !(await shared.gate.waitUntilIdle(timeout: settings.revokeWait)) {
+                    logger.warning(
+                        "handing over partitions while a batch is still uncommitted; the offset fence keeps it from double counting",
+                        metadata: ["partitions": "\(partitions.sorted())"])
+                }
+            })
+        var configuration = KafkaConsumerConfiguration(subscription: .group(id: consumerGroup, topics: names.allTopics))
+        configuration.clientID = "stats"
+        configuration.sessionTimeout = settings.sessionTimeout
+        configuration.heartbeatInterval = min(.seconds(1), settings.sessionTimeout / 3)
+        configuration.autoOffsetReset = .earliest
+        // Kafka's committed offsets are informational only (for consumer-group tooling): the
+        // positions that count are the ones in PostgreSQL.
+        configuration.commitMode = .automatic(interval: .seconds(5))
+        configuration.bufferCapacity = max(10_000, settings.maxBatchMessages * 4)
+        consumer = try KafkaConsumer(
+            connection: connection, configuration: configuration, rebalanceHandler: handler, logger: logger)
+        self.store = store
+        self.decoder = MessageDecoder(names: names)
+        self.settings = settings
+        self.shared = shared
+        self.logger = logger
+        self.collector = BatchCollector(consumer: consumer, settings: settings, stop: shared.stop)
+    }
+
+    /// Messages this instance has committed so far (for tests and logs).
+    public var committedMessageCount: Int { shared.committedMessages.load(ordering: .relaxed) }
+
+    /// True while batches fail to commit (database unavailable).
+    public var isPaused: Bool { shared.paused.load(ordering: .relaxed) }
+
+    /// Stops taking batches; `run` finishes the in-flight one and returns.
+    public func stop() {
+        shared.stop.stop()
+    }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.publishLag() }
+                await self.ingestLoop()
+                self.shared.stop.stop()
+            }
+        } onGracefulShutdown: {
+            self.shared.stop.stop()
+        }
+        await consumer.close()
+        logger.info("consumer stopped", metadata: ["committed_messages": "\(committedMessageCount)"])
+    }
+
+    // MARK: Ingest loop
+
+    /// Decodes batch N+1 while batch N commits (the two cores then work in parallel: this
+    /// process decoding, PostgreSQL writing); commits stay strictly in order, and when a commit
+    /// gives up (rebuild detected, shutdown) the batch read behind it is dropped uncommitted,
+    /// since committing it would move offsets past the messages of the one that failed.
+    private func ingestLoop() async {
+        var committing: Task<Bool, Never>?
+        while !shared.stop.isStopped {
+            switch await collector.collect() {
+            case .closed:
+                _ = await committing?.value
+                return
+            case .idle:
+                if let previous = committing {
+                    committing = nil
+                    _ = await previous.value
+                }
+                await checkEpochWhileIdle()
+            case .messages(let messages):
+                guard let epoch = await epochForBatch() else { continue }
+                shared.gate.enter()
+                let decoded = messages.map(decoder.decode)
+                if let previous = committing, await previous.value == false {
+                    committing = nil
+                    shared.gate.leave()
+                    continue
+                }
+                committing = Task {
+                    let committed = await self.apply(decoded, epoch: epoch)
+                    self.shared.gate.leave()
+                    return committed
+                }
+            }
+        }
+        _ = await committing?.value
+    }
+
+    /// Publishes consumer lag every `lagInterval` until stopped.
+    private func publishLag() async {
+        repeat {
+            shared.metrics.updateLag((try? consumer.lag()) ?? [])
+        } while await shared.stop.sleep(for: settings.lagInterval)
+    }
+
+    /// For `/ready`: a broker answers a metadata request within two seconds.
+    public func isBrokerReachable() async -> Bool {
+        (try? await consumer.partitionCounts(topics: [], timeout: .seconds(2))) != nil
+    }
+}

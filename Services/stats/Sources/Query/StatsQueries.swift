@@ -1,0 +1,125 @@
+import EDMEvents
+import EDMPostgres
+import Foundation
+
+/// The read side: what the API serves, straight from the aggregate tables.
+public struct StatsQueries: Sendable {
+    let pool: PostgresPool
+    let registry: EventRegistry
+    let policy: EventTimePolicy
+
+    public init(pool: PostgresPool, registry: EventRegistry = .standard, policy: EventTimePolicy = .standard) {
+        self.pool = pool
+        self.registry = registry
+        self.policy = policy
+    }
+
+    public func summary() async throws -> SummaryView {
+        let totals = try await pool.query(
+            "SELECT event_type, count, last_event_at, last_received_at FROM stats_event_totals")
+        var types: [String: SummaryView.TypeTotal] = [:]
+        for name in registry.typeNames {
+            types[name] = SummaryView.TypeTotal(count: 0, lastEventAt: nil, lastReceivedAt: nil)
+        }
+        for row in totals {
+            types[try row.decode(String.self, at: 0)] = SummaryView.TypeTotal(
+                count: try row.decode(Int64.self, at: 1), lastEventAt: try row.decode(Date.self, at: 2),
+                lastReceivedAt: try row.decode(Date.self, at: 3))
+        }
+        let skipped = try await pool.query("SELECT reason, count FROM stats_skipped_messages")
+        var skippedMessages: [String: Int64] = [:]
+        for row in skipped {
+            skippedMessages[try row.decode(String.self, at: 0)] = try row.decode(Int64.self, at: 1)
+        }
+        return SummaryView(
+            totalEvents: types.values.reduce(0) { $0 + $1.count },
+            types: types,
+            lastEventAt: types.values.compactMap(\.lastEventAt).max(),
+            lastReceivedAt: types.values.compactMap(\.lastReceivedAt).max(),
+            skippedMessages: skippedMessages,
+            timeBasis: policy.summary)
+    }
+
+    public func clicks(limit: Int) async throws -> ClicksView {
+        // Window totals are computed before LIMIT, so they cover every button.
+        let rows = try await pool.query(
+            """
+            SELECT b.button_id, b.count, b.last_click_at, sum(b.count) OVER ()::int8 AS total, count(*) OVER () AS buttons
+            FROM stats_button_clicks AS b ORDER BY b.count DESC, b.button_id LIMIT $1
+            """, [limit])
+        let buttons = try rows.map { row in
+            ClicksView.Button(
+                buttonId: try row.decode(String.self, at: 0), clicks: try row.decode(Int64.self, at: 1),
+                lastClickAt: try row.decode(Date.self, at: 2))
+        }
+        return ClicksView(
+            buttons: buttons,
+            totalClicks: try rows.first?.decode(Int64.self, at: 3) ?? 0,
+            distinctButtons: try rows.first?.decode(Int64.self, at: 4) ?? 0,
+            limit: limit)
+    }
+
+    public func pageLoads(limit: Int) async throws -> PageLoadsView {
+        var byDevice = Dictionary(uniqueKeysWithValues: DeviceType.allCases.map { ($0.rawValue, Int64(0)) })
+        for row in try await pool.query("SELECT device_type, count FROM stats_pageloads_by_device") {
+            byDevice[try row.decode(String.self, at: 0)] = try row.decode(Int64.self, at: 1)
+        }
+        let rows = try await pool.query(
+            """
+            SELECT u.url, u.count, count(*) OVER () AS urls FROM stats_pageloads_by_url AS u
+            ORDER BY u.count DESC, u.url LIMIT $1
+            """, [limit])
+        let urls = try rows.map { row in
+            PageLoadsView.URLCount(url: try row.decode(String.self, at: 0), pageLoads: try row.decode(Int64.self, at: 1))
+        }
+        return PageLoadsView(
+            totalPageLoads: byDevice.values.reduce(0, +), byDeviceType: byDevice, byUrl: urls,
+            distinctUrls: try rows.first?.decode(Int64.self, at: 2) ?? 0, limit: limit)
+    }
+
+    public func timeseries(_ query: TimeseriesQuery) async throws -> TimeseriesView {
+        let rows: PostgresRows
+        if let buttonId = query.buttonId {
+            rows = try await pool.query(
+                """
+                SELECT bucket_start, count FROM stats_button_buckets
+                WHERE bucket_seconds = $1 AND button_id = $2 AND bucket_start >= $3 AND bucket_start < $4
+                """, [query.bucket.seconds, buttonId, query.from, query.to])
+        } else {
+            rows = try await pool.query(
+                """
+                SELECT bucket_start, count FROM stats_type_buckets
+                WHERE bucket_seconds = $1 AND event_type = $2 AND bucket_start >= $3 AND bucket_start < $4
+                """, [query.bucket.seconds, query.type, query.from, query.to])
+        }
+        var counts: [Int64: Int64] = [:]
+        for row in rows {
+            counts[EventTimestamp.milliseconds(from: try row.decode(Date.self, at: 0))] = try row.decode(Int64.self, at: 1)
+        }
+        let points = query.bucketStarts.map { start in
+            TimeseriesView.Point(start: start, count: counts[EventTimestamp.milliseconds(from: start)] ?? 0)
+        }
+        return TimeseriesView(
+            type: query.type, buttonId: query.buttonId, bucket: query.bucket, from: query.from, to: query.to,
+            points: points, total: points.reduce(0) { $0 + $1.count }, timeBasis: policy.summary)
+    }
+
+    /// All-time clicks per button, most clicked first, in the reference's shape.
+    public func legacyClickCount() async throws -> [LegacyClickCount] {
+        try await pool.query("SELECT button_id, count FROM stats_button_clicks ORDER BY count DESC, button_id")
+            .map { LegacyClickCount(button_id: try $0.decode(String.self, at: 0), sum: String(try $0.decode(Int64.self, at: 1))) }
+    }
+
+    /// Clicks per UTC day, oldest first, in the reference's shape.
+    public func legacyClickHistory() async throws -> [LegacyClickDay] {
+        try await pool.query(
+            """
+            SELECT bucket_start, count FROM stats_type_buckets
+            WHERE bucket_seconds = $1 AND event_type = $2 ORDER BY bucket_start
+            """, [BucketWidth.day.seconds, ClickProperties.eventType]
+        ).map {
+            LegacyClickDay(
+                Day: EventTimestamp.string(from: try $0.decode(Date.self, at: 0)), clicks: String(try $0.decode(Int64.self, at: 1)))
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import EDMKafka
+import Synchronization
+
+/// The connected clients, the feed's position, and the recent-event ring, under one lock so a
+/// client registers *between* two published batches: the positions it is handed are exactly
+/// where its live delivery starts, which is what makes replay hand over without a gap.
+///
+/// Lock order: the hub's lock, then a session's. Writers take only their session's lock, so the
+/// fan-out never waits for a socket.
+final class ClientHub: Sendable {
+    private struct State {
+        var sessions: [UInt64: ClientSession] = [:]
+        /// Next offset the feed will publish, per partition; nil until the feed has started.
+        var positions: [TopicPartition: Int64]?
+        var recent: RecentEvents
+        /// A dense number per partition, so outboxes keep their per-partition marks in arrays
+        /// (hashing a topic name per event per client showed in profiles).
+        var slots: [TopicPartition: Int] = [:]
+        var shuttingDown = false
+    }
+
+    private let state: Mutex<State>
+    private let reserved = Atomic<Int>(0)
+    private let nextID = Atomic<UInt64>(1)
+    let maxClients: Int
+    private let metrics: StreamMetrics
+
+    init(maxClients: Int, recentCapacity: Int, metrics: StreamMetrics) {
+        self.maxClients = maxClients
+        self.metrics = metrics
+        state = Mutex(State(recent: RecentEvents(capacity: recentCapacity)))
+    }
+
+    func makeSessionID() -> UInt64 { nextID.add(1, ordering: .relaxed).oldValue }
+
+    // MARK: Admission
+
+    /// Takes one of `maxClients` places for an upgrade in progress; false when all are taken.
+    func reserveSlot() -> Bool {
+        while true {
+            let current = reserved.load(ordering: .relaxed)
+            guard current < maxClients else { return false }
+            if reserved.compareExchange(expected: current, desired: current + 1, ordering: .relaxed).exchanged {
+                return true
+            }
+        }
+    }
+
+    func releaseSlot() {
+        reserved.subtract(1, ordering: .relaxed)
+    }
+
+    var isFeedRunning: Bool { state.withLock { $0.positions != nil } }
+    var isShuttingDown: Bool { state.withLock { $0.shuttingDown } }
+
+    // MARK: Feed side
+
+    /// Called once the feed knows where it starts; clients can register from now on.
+    func feedStarted(at positions: [TopicPartition: Int64], emptyPartitions: Set<TopicPartition>, startTime: Int64) {
+        state.withLock { state in
+            for (partition, offset) in positions.sorted(by: { $0.key < $1.key }) where state.positions?[partition] == nil {
+                state.recent.track(
+                    partition, from: offset, sinceTime: emptyPartitions.contains(partition) ? Int64.min : startTime)
+                if state.slots[partition] == nil { state.slots[partition] = state.slots.count }
+            }
+            state.positions = (state.positions ?? [:]).merging(positions) { current, _ in current }
+        }
+    }
+
+    /// Publishes one batch: advances positions (garbage included), remembers the events and
+    /// offers them to every client, all before the next batch or registration can interleave.
+    func publish(_ events: [StreamEvent], positions advanced: [TopicPartition: Int64]) {
+        var dropped = 0
+        var closing = 0
+        state.withLock { state in
+            for event in events { state.recent.append(event) }
+            if var positions = state.positions {
+                for (partition, next) in advanced {
+                    positions[partition] = max(positions[partition] ?? next, next)
+                }
+                state.positions = positions
+            }
+            guard !events.isEmpty else { return }
+            let slots = events.map { state.slots[$0.partition] ?? -1 }
+            for session in state.sessions.values {
+                let outcome = session.offer(events, slots: slots)
+                dropped += outcome.dropped
+                if outcome.closing { closing += 1 }
+            }
+        }
+        if dropped > 0 { metrics.dropped(dropped) }
+        if closing > 0 { metrics.closed(.slow, count: closing) }
+    }
+
+    /// The feed's next offsets (nil before it started).
+    var positions: [TopicPartition: Int64]? { state.withLock { $0.positions } }
+
+    var recentCount: Int { state.withLock { $0.recent.count } }
+
+    // MARK: Client side
+
+    /// Registers a client. Without replay it is live at once (its first frame is `live`); with
+    /// replay, `plan` runs under the same lock with the positions the client's live delivery
+    /// starts from and the ring, so history read from there ends exactly where live begins.
+    /// Returns nil (and does not register) when the feed has not started or shutdown began.
+    func register<Plan>(
+        _ session: ClientSession, replay: Bool,
+        plan: (_ ends: [TopicPartition: Int64], _ recent: RecentEvents) -> Plan
+    ) -> (ends: [TopicPartition: Int64], plan: Plan)? {
+        state.withLock { state -> (ends: [TopicPartition: Int64], plan: Plan)? in
+            guard let positions = state.positions, !state.shuttingDown else { return nil }
+            session.startLive(at: positions, slots: state.slots)
+            if !replay { session.goLive(replayed: 0) }
+            state.sessions[session.id] = session
+            metrics.clients(state.sessions.count)
+            return (positions, plan(positions, state.recent))
+        }
+    }
+
+    func unregister(_ session: ClientSession) {
+        state.withLock { state in
+            state.sessions[session.id] = nil
+            metrics.clients(state.sessions.count)
+        }
+    }
+
+    /// Tries to end a replay. If the client's live lane overflowed meanwhile, the lane restarts
+    /// at the current positions and those are returned: the replay must read up to them first.
+    func handOver(_ session: ClientSession, replayed: Int) -> [TopicPartition: Int64]? {
+        state.withLock { state in
+            if session.missedWhileReplaying > 0, let positions = state.positions {
+                _ = session.restartLive(at: positions, slots: state.slots)
+                return positions
+            }
+            session.goLive(replayed: replayed)
+            return nil
+        }
+    }
+
+    /// Events the ring holds for `ranges`, or nil when it might miss some.
+    func recentEvents(in ranges: [TopicPartition: Range<Int64>]) -> [StreamEvent]? {
+        state.withLock { state in
+            state.recent.covers(ranges) ? state.recent.events(in: ranges) : nil
+        }
+    }
+
+    var sessions: [ClientSession] { state.withLock { Array($0.sessions.values) } }
+
+    /// Refuses new clients from now on and returns the connected ones.
+    func beginShutdown() -> [ClientSession] {
+        state.withLock { state in
+            state.shuttingDown = true
+            return Array(state.sessions.values)
+        }
+    }
+}

@@ -1,0 +1,210 @@
+import EDMKafka
+import Hummingbird
+
+/// A frame a client's writer task sends.
+enum OutboundFrame: Sendable {
+    /// A complete WebSocket frame (`StreamEvent.frame`).
+    case event(ByteBuffer)
+    /// The JSON of a control frame (encoded by the writer).
+    case control(ByteBuffer)
+    case close(code: UInt16, reason: String)
+}
+
+/// What one client still has to receive, and the bookkeeping that makes replay hand over to
+/// live without a gap or a duplicate. Not thread-safe: `ClientSession` owns it under a lock.
+///
+/// Two lanes: *history* (replayed events, filled by the replay task with back-pressure, never
+/// dropped) and *live* (filled by the fan-out, bounded by `capacity`). The writer empties history
+/// first and reads live only once the replay has handed over. Per partition, `liveNext` (an
+/// array by the hub's partition slot: this is the hot path) is the next offset the live lane
+/// accepts and `historyNext` the next the history lane accepts; an event below either mark is a
+/// duplicate and is dropped, and history stops below `liveStart`, where the live lane began. So
+/// every offset reaches the client at most once and, unless reported as dropped, exactly once.
+struct ClientOutbox: Sendable {
+    enum Phase: Equatable {
+        case replaying
+        case live
+    }
+
+    private enum LiveEntry: Sendable {
+        case frame(OutboundFrame)
+        /// Events left out at this point because the lane was full.
+        case dropped(Int)
+    }
+
+    /// The fan-out's verdict on one batch for this client.
+    struct OfferOutcome: Equatable {
+        var accepted = 0
+        var dropped = 0
+        /// The overflow policy is `close` and the lane overflowed: the client is being closed.
+        var closing = false
+    }
+
+    static let slowConsumerCloseCode: UInt16 = 4000
+    /// Control frames (acknowledgements, errors) a non-reading client may accumulate beyond
+    /// `capacity` before it is closed for not reading.
+    static let controlAllowance = 64
+
+    let capacity: Int
+    let policy: OverflowPolicy
+    var filter: StreamFilter
+    private(set) var phase: Phase = .replaying
+    private var history = Fifo<OutboundFrame>()
+    private var live = Fifo<LiveEntry>()
+    private var liveEntries = 0
+    private(set) var liveEventCount = 0
+    private var liveNext: [Int64] = []
+    private var liveStart: [TopicPartition: Int64] = [:]
+    private var historyNext: [TopicPartition: Int64] = [:]
+    /// Live events discarded while replaying because the live lane was full; the replay then
+    /// reads them from history instead (see `restartLive`).
+    private(set) var missedWhileReplaying = 0
+    private(set) var closeRequest: (code: UInt16, reason: String)?
+    private var closeTaken = false
+
+    init(capacity: Int, policy: OverflowPolicy, filter: StreamFilter) {
+        self.capacity = max(1, capacity)
+        self.policy = policy
+        self.filter = filter
+    }
+
+    var historyCount: Int { history.count }
+    var depth: Int { history.count + liveEventCount }
+    var isClosing: Bool { closeRequest != nil }
+
+    /// Sets where live delivery starts: the feed's next offsets when the client registered.
+    mutating func startLive(at positions: [TopicPartition: Int64], slots: [TopicPartition: Int]) {
+        liveStart = positions
+        liveNext = Array(repeating: Int64.min, count: (slots.values.max() ?? -1) + 1)
+        for (partition, offset) in positions {
+            if let slot = slots[partition] { liveNext[slot] = offset }
+        }
+    }
+
+    /// Offers live events (in feed order; `slots[i]` is the partition slot of `events[i]`, -1
+    /// when unknown). Never waits: a full lane drops or closes by policy.
+    mutating func offer(_ events: [StreamEvent], slots: [Int]) -> OfferOutcome {
+        var outcome = OfferOutcome()
+        guard closeRequest == nil else { return outcome }
+        for (index, event) in events.enumerated() {
+            let slot = slots[index]
+            if slot >= 0 {
+                if slot >= liveNext.count { liveNext += Array(repeating: Int64.min, count: slot + 1 - liveNext.count) }
+                if event.offset < liveNext[slot] { continue }
+                liveNext[slot] = event.offset + 1
+            }
+            guard filter.matches(event) else { continue }
+            if phase == .replaying {
+                if missedWhileReplaying > 0 || liveEventCount >= capacity {
+                    if missedWhileReplaying == 0 { clearLive() }
+                    missedWhileReplaying += 1
+                    continue
+                }
+            } else if liveEventCount >= capacity {
+                switch policy {
+                case .drop:
+                    outcome.dropped += 1
+                    if case .dropped(let count)? = live.last {
+                        live.replaceLast(.dropped(count + 1))
+                    } else {
+                        live.append(.dropped(1))
+                        liveEntries += 1
+                    }
+                    continue
+                case .close:
+                    requestClose(code: Self.slowConsumerCloseCode, reason: "slow consumer: queue overflow", discardPending: true)
+                    outcome.closing = true
+                    return outcome
+                }
+            }
+            live.append(.frame(.event(event.frame)))
+            liveEntries += 1
+            liveEventCount += 1
+            outcome.accepted += 1
+        }
+        return outcome
+    }
+
+    /// Queues one replayed event; false when it is a duplicate or filtered out.
+    mutating func pushHistory(_ event: StreamEvent) -> Bool {
+        guard closeRequest == nil,
+            event.offset >= historyNext[event.partition, default: Int64.min],
+            event.offset < liveStart[event.partition, default: Int64.max]
+        else { return false }
+        historyNext[event.partition] = event.offset + 1
+        guard filter.matches(event) else { return false }
+        history.append(.event(event.frame))
+        return true
+    }
+
+    /// Ends the replay: the `live` notice goes after the last history frame, then the live lane.
+    mutating func goLive(replayed: Int) {
+        guard phase == .replaying else { return }
+        history.append(.control(ControlFrame.live(replayed: replayed).buffer))
+        phase = .live
+    }
+
+    /// The live lane overflowed during the replay: forget it and let the replay continue up to
+    /// `positions` (the feed's current next offsets) before trying to hand over again.
+    /// Returns how many live events had been missed.
+    mutating func restartLive(at positions: [TopicPartition: Int64], slots: [TopicPartition: Int]) -> Int {
+        let missed = missedWhileReplaying
+        clearLive()
+        missedWhileReplaying = 0
+        startLive(at: positions, slots: slots)
+        return missed
+    }
+
+    /// Queues a control frame on the live lane (or on history while replaying, so it is not held
+    /// back behind the replay). False when the client has stopped reading for too long.
+    mutating func appendControl(_ frame: ControlFrame) -> Bool {
+        guard closeRequest == nil else { return true }
+        guard history.count + liveEntries < capacity + Self.controlAllowance else { return false }
+        if phase == .replaying {
+            history.append(.control(frame.buffer))
+        } else {
+            live.append(.frame(.control(frame.buffer)))
+            liveEntries += 1
+        }
+        return true
+    }
+
+    /// Asks the writer to close after the frames already queued (or at once, discarding them).
+    mutating func requestClose(code: UInt16, reason: String, discardPending: Bool) {
+        guard closeRequest == nil else { return }
+        closeRequest = (code, reason)
+        if discardPending {
+            history.removeAll()
+            clearLive()
+        }
+    }
+
+    /// Up to `maxCount` frames for the writer, history first; empty when nothing is ready.
+    mutating func take(maxCount: Int) -> [OutboundFrame] {
+        if !history.isEmpty { return history.removeFirst(upTo: maxCount) }
+        if phase == .live, !live.isEmpty {
+            let entries = live.removeFirst(upTo: maxCount)
+            liveEntries -= entries.count
+            return entries.map { entry in
+                switch entry {
+                case .frame(let frame):
+                    if case .event = frame { liveEventCount -= 1 }
+                    return frame
+                case .dropped(let count):
+                    return .control(ControlFrame.dropped(count: count).buffer)
+                }
+            }
+        }
+        if let closeRequest, !closeTaken {
+            closeTaken = true
+            return [.close(code: closeRequest.code, reason: closeRequest.reason)]
+        }
+        return []
+    }
+
+    private mutating func clearLive() {
+        live.removeAll()
+        liveEntries = 0
+        liveEventCount = 0
+    }
+}

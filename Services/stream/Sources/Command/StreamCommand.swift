@@ -1,0 +1,61 @@
+import ArgumentParser
+import EDMCore
+import EDMHTTP
+import Logging
+
+/// `stream`: configured by config vars (Heroku style), so the only options are informational.
+public struct StreamCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "stream",
+        abstract: "Push every event from the Kafka topics to WebSocket clients (GET /v1/stream).",
+        discussion: """
+            Every instance reads every partition of every event topic (direct assignment, no \
+            consumer group), so each client of each instance receives every event matching its \
+            filter. Each text frame is one canonical event (JSON, never batched); frames with a \
+            "kind" member are notices: live, dropped, filter, error.
+
+            Query parameters of /v1/stream: types=click,pageload  buttonId=<id> (repeat for \
+            several)  deviceType=mobile,tablet  sessionId=<id>  last=<N> | since=<RFC 3339>  \
+            token=<token>. Clients may send {"filter": {...}} with the same keys to change filters.
+
+            Other routes: /health, /ready, /metrics. SIGTERM closes clients with 1001 and exits 0.
+
+            Configuration (environment):
+            \(StreamConfiguration.variables.map { "  \($0.name)\n" + wrapped($0.summary, indent: 6) }.joined(separator: "\n"))
+            """)
+
+    /// Wraps at 78 columns with a hanging indent (ArgumentParser would wrap without one).
+    static func wrapped(_ text: String, indent: Int) -> String {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty, indent + line.count + 1 + word.count > 78 {
+                lines.append(line)
+                line = ""
+            }
+            line += line.isEmpty ? String(word) : " " + word
+        }
+        lines.append(line)
+        return lines.map { String(repeating: " ", count: indent) + $0 }.joined(separator: "\n")
+    }
+
+    public init() {}
+
+    public func run() async throws {
+        let environment = ConfigVars.process
+        LogfmtLogHandler.bootstrap(environment: environment)
+        let logger = Logger(label: "stream")
+        let configuration: StreamConfiguration
+        do {
+            configuration = try StreamConfiguration.fromEnvironment(environment)
+        } catch {
+            logger.critical("\(error.description)")
+            throw ExitCode(78)  // EX_CONFIG
+        }
+        let server = try StreamServer(configuration: configuration, logger: logger) { port in
+            logger.info("listening", metadata: ["port": "\(port)", "instance": "\(configuration.instanceID)"])
+        }
+        try await ServiceRunner.run(server.services, logger: logger)
+        logger.info("stopped")
+    }
+}

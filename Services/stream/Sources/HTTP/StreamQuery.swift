@@ -1,0 +1,83 @@
+import EDMCore
+import EDMEvents
+import EDMHTTP
+import Hummingbird
+import HummingbirdCore
+
+/// The query string of `GET /v1/stream`, checked before the upgrade so a mistake gets a 400
+/// listing every problem instead of a connection that silently shows nothing.
+///
+/// - `types=click,pageload` (comma list, or repeated)
+/// - `buttonId=<id>` (repeated for several; taken verbatim because ids contain commas)
+/// - `deviceType=mobile,tablet` (comma list, or repeated)
+/// - `sessionId=<id>`
+/// - `last=<N>` or `since=<RFC 3339>` (not both): history first, then live
+/// - `token=<token>` (for browsers, which cannot set headers on WebSocket requests)
+struct StreamQuery: Sendable, Equatable {
+    var filter: StreamFilter
+    var replay: ReplayRequest?
+
+    static let parameters: Set<String> = ["types", "buttonId", "deviceType", "sessionId", "last", "since", "token"]
+
+    init(filter: StreamFilter = .all, replay: ReplayRequest? = nil) {
+        self.filter = filter
+        self.replay = replay
+    }
+
+    /// - Throws: `APIError.badRequest` with one detail per problem.
+    init(parameters: FlatDictionary<Substring, Substring>, maxLast: Int) throws(APIError) {
+        var builder = FilterBuilder()
+        var details: [APIError.Detail] = []
+        for (key, _) in parameters where !Self.parameters.contains(String(key)) {
+            details.append(.init(
+                path: String(key),
+                message: "unknown parameter; known: " + Self.parameters.sorted().joined(separator: ", ")))
+        }
+        let types = Self.commaList(parameters[values: "types"], name: "types")
+        if !types.isEmpty { builder.setTypes(types) }
+        let buttonIds = parameters[values: "buttonId"].enumerated().map { (path: "buttonId[\($0.offset)]", value: String($0.element)) }
+        if !buttonIds.isEmpty { builder.setButtonIds(buttonIds) }
+        let devices = Self.commaList(parameters[values: "deviceType"], name: "deviceType")
+        if !devices.isEmpty { builder.setDeviceTypes(devices) }
+        let sessions = parameters[values: "sessionId"]
+        if sessions.count > 1 {
+            builder.addViolation(path: "sessionId", message: "give at most one session id")
+        } else if let sessionId = sessions.first {
+            builder.setSessionId(String(sessionId), path: "sessionId")
+        }
+        details += builder.violations.map { APIError.Detail(path: $0.path, message: $0.message) }
+
+        var replay: ReplayRequest?
+        let last = parameters[values: "last"]
+        let since = parameters[values: "since"]
+        if !last.isEmpty && !since.isEmpty {
+            details.append(.init(path: "since", message: "use either last or since, not both"))
+        } else if last.count > 1 || since.count > 1 {
+            details.append(.init(path: last.count > 1 ? "last" : "since", message: "give it once"))
+        } else if let raw = last.first {
+            if let count = Int(raw), (1...maxLast).contains(count) {
+                replay = .last(count)
+            } else {
+                details.append(.init(path: "last", message: "expected an integer in 1...\(maxLast), got \(String(raw).debugDescription)"))
+            }
+        } else if let raw = since.first {
+            if let date = EventTimestamp.date(from: String(raw)) {
+                replay = .since(EventTimestamp.milliseconds(from: date))
+            } else {
+                details.append(.init(
+                    path: "since",
+                    message: "expected an RFC 3339 timestamp such as 2024-05-01T12:00:00Z, got \(String(raw).debugDescription)"))
+            }
+        }
+        guard details.isEmpty else {
+            throw .badRequest("invalid stream parameters", details: details)
+        }
+        self.init(filter: builder.filter, replay: replay)
+    }
+
+    private static func commaList(_ values: [Substring], name: String) -> [(path: String, value: String)] {
+        values.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }
+            .enumerated()
+            .map { (path: "\(name)[\($0.offset)]", value: String($0.element).trimmingWhitespace) }
+    }
+}

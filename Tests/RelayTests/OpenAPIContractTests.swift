@@ -1,0 +1,134 @@
+import EDMEvents
+import EDMHTTP
+import Foundation
+import HummingbirdTesting
+import Testing
+
+@testable import RelayService
+
+/// Keeps /openapi.json true: the routes it lists are the routes served, and the statuses it
+/// documents per operation are exactly the statuses the handlers were seen returning.
+@Suite("OpenAPI document matches the router")
+struct OpenAPIContractTests {
+    @Test("every route the router serves is documented, and nothing else", arguments: [false, true])
+    func routesMatch(noopRoute: Bool) async throws {
+        let harness = try RelayHarness { $0.noopRoute = noopRoute }
+        let router = RelayApplication.router(
+            configuration: harness.configuration, producer: harness.producer, logger: quietLogger)
+        let served = Set(router.routes.map { "\($0.method.rawValue) \($0.path)" })
+        let documented = Set(OpenAPIDocument.operations(in: OpenAPIDocument.make(configuration: harness.configuration)).keys)
+        #expect(served == documented)
+        #expect(served.contains("POST /v1/events"))
+        await harness.producer.close()
+    }
+
+    @Test("GET /openapi.json serves an OpenAPI 3.1 document with resolvable references")
+    func servedDocument() async throws {
+        let harness = try RelayHarness()
+        try await harness.run { client in
+            let response = try await client.get("/openapi.json")
+            #expect(response.status == .ok)
+            let document = try response.json
+            #expect(document["openapi"] == "3.1.0")
+            #expect(document == OpenAPIDocument.make(configuration: harness.configuration))
+            for reference in Self.references(in: document) {
+                let path = reference.dropFirst(2).split(separator: "/").map(String.init)
+                var node: JSONValue? = document
+                for component in path { node = node?[component] }
+                #expect(node != nil, "unresolved \(reference)")
+            }
+        }
+    }
+
+    @Test("each operation's documented statuses are exactly those its handler returns")
+    func statusesMatch() async throws {
+        var observed: [String: Set<Int>] = [:]
+        func record(_ pairs: [(String, Int)]) {
+            for (operation, status) in pairs { observed[operation, default: []].insert(status) }
+        }
+        let posts = ["/v1/events", "/produceClickMessage", "/producePageLoad", "/v1/noop"]
+
+        // Open relay, broker up: success, client errors, probes, preflights.
+        let open = try RelayHarness { $0.noopRoute = true; $0.limits.maxBodyBytes = 4096 }
+        record(try await open.run { client in
+            var seen: [(String, Int)] = []
+            let valid = [
+                "/v1/events": Payloads.click().text, "/produceClickMessage": Payloads.legacyClick().text,
+                "/producePageLoad": Payloads.legacyPageLoad().text, "/v1/noop": Payloads.click().text,
+            ]
+            for path in posts {
+                let operation = "POST \(path)"
+                seen.append((operation, try await client.post(path, valid[path]!).status.code))
+                seen.append((operation, try await client.post(path, "{").status.code))
+                seen.append((operation, try await client.post(path, String(repeating: " ", count: 5000)).status.code))
+                seen.append((operation, try await client.post(path, "{}", headers: [.contentType: "text/plain"]).status.code))
+                seen.append((operation, try await client.post(path, "{}").status.code))
+                let badLength = try await client.execute(
+                    uri: path, method: .post, headers: [.contentType: "application/json", .contentLength: "lots"])
+                seen.append((operation, badLength.status.code))
+            }
+            for path in ["/v1/events", "/produceClickMessage", "/producePageLoad"] {
+                let preflight = try await client.execute(
+                    uri: path, method: .options, headers: [.origin: "https://a.example", .accessControlRequestMethod: "POST"])
+                seen.append(("OPTIONS \(path)", preflight.status.code))
+            }
+            for path in ["/v1/schemas", "/openapi.json", "/health", "/ready", "/metrics"] {
+                seen.append(("GET \(path)", try await client.get(path).status.code))
+            }
+            return seen
+        })
+
+        // Keys and a rate limit of one request at a time.
+        let guarded = try RelayHarness {
+            $0.noopRoute = true
+            $0.apiKeys = BearerTokens(["k"])
+            $0.rateLimit = RateLimit(requestsPerMinute: 1, burst: 1)
+        }
+        record(try await guarded.run { client in
+            var seen: [(String, Int)] = []
+            for path in posts {
+                let operation = "POST \(path)"
+                seen.append((operation, try await client.post(path, "{}").status.code))
+                var wrong = jsonHeaders
+                wrong[.authorization] = "Bearer nope"
+                seen.append((operation, try await client.post(path, "{}", headers: wrong).status.code))
+                var right = jsonHeaders
+                right[.authorization] = "Bearer k"
+                for _ in 0..<2 { seen.append((operation, try await client.post(path, "{}", headers: right).status.code)) }
+            }
+            return seen
+        })
+
+        // Broker down.
+        let down = try RelayHarness(ackTimeout: .milliseconds(500))
+        down.cluster.setBroker(1, up: false)
+        record(try await down.run { client in
+            [
+                ("POST /v1/events", try await client.post("/v1/events", Payloads.click().text).status.code),
+                ("POST /produceClickMessage", try await client.post("/produceClickMessage", Payloads.legacyClick().text).status.code),
+                ("POST /producePageLoad", try await client.post("/producePageLoad", Payloads.legacyPageLoad().text).status.code),
+                ("GET /ready", try await client.get("/ready").status.code),
+            ]
+        })
+
+        let documented = OpenAPIDocument.operations(
+            in: OpenAPIDocument.make(configuration: open.configuration))
+        #expect(Set(observed.keys) == Set(documented.keys))
+        for (operation, statuses) in documented.sorted(by: { $0.key < $1.key }) {
+            #expect(observed[operation] == statuses, "\(operation)")
+        }
+    }
+
+    static func references(in value: JSONValue) -> [String] {
+        switch value {
+        case .object(let members):
+            var found = members["$ref"]?.stringValue.map { [$0] } ?? []
+            for (key, member) in members where key != "$ref" { found += references(in: member) }
+            return found
+        case .array(let elements):
+            return elements.flatMap(references(in:))
+        default:
+            return []
+        }
+    }
+}

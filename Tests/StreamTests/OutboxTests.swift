@@ -1,0 +1,125 @@
+import EDMEvents
+import EDMKafka
+import Hummingbird
+import Testing
+@testable import StreamService
+
+extension ClientOutbox {
+    /// Offers events of the test partition (slot 0).
+    mutating func offer(_ events: [StreamEvent]) -> OfferOutcome {
+        offer(events, slots: Array(repeating: 0, count: events.count))
+    }
+}
+
+/// The per-client queue on its own: drop notices at the gap, duplicates, hand-over marks.
+@Suite("Client outbox")
+struct OutboxTests {
+    static let partition = TopicPartition(topic: "edm-ui-click", partition: 0)
+
+    static func event(_ offset: Int64, type: String = "click", partition: TopicPartition = partition) -> StreamEvent {
+        StreamEvent(
+            partition: partition, offset: offset, timestamp: offset, type: type, sessionId: "s", buttonId: "b",
+            deviceType: nil, frame: ByteBuffer(string: "\(partition.partition)@\(offset)"))
+    }
+
+    /// Frames as text, control frames by kind (and count for drops).
+    static func drain(_ outbox: inout ClientOutbox) -> [String] {
+        var texts: [String] = []
+        while true {
+            let frames = outbox.take(maxCount: 7)
+            if frames.isEmpty { return texts }
+            for frame in frames {
+                switch frame {
+                case .event(let buffer): texts.append(String(buffer: buffer))
+                case .control(let buffer):
+                    let value = try! JSONValue.parse(String(buffer: buffer))
+                    let kind = value["kind"]?.stringValue ?? "?"
+                    texts.append(kind == "dropped" ? "dropped:\(value["count"]!.int64Value!)" : kind)
+                case .close(let code, _): texts.append("close:\(code)")
+                }
+            }
+        }
+    }
+
+    @Test("overflow drops events and reports the count exactly where the gap is")
+    func dropNoticeAtTheGap() {
+        var outbox = ClientOutbox(capacity: 3, policy: .drop, filter: .all)
+        outbox.startLive(at: [Self.partition: 0], slots: [Self.partition: 0])
+        outbox.goLive(replayed: 0)
+        let first = outbox.offer((0..<5).map { Self.event($0) })
+        #expect(first == .init(accepted: 3, dropped: 2, closing: false))
+        #expect(Self.drain(&outbox) == ["live", "0@0", "0@1", "0@2", "dropped:2"])
+        let second = outbox.offer((5..<7).map { Self.event($0) })
+        #expect(second.accepted == 2)
+        #expect(Self.drain(&outbox) == ["0@5", "0@6"])
+    }
+
+    @Test("offsets at or below what was delivered are dropped as duplicates")
+    func duplicates() {
+        var outbox = ClientOutbox(capacity: 10, policy: .drop, filter: .all)
+        outbox.startLive(at: [Self.partition: 5], slots: [Self.partition: 0])
+        outbox.goLive(replayed: 0)
+        _ = outbox.offer([Self.event(4), Self.event(5), Self.event(5), Self.event(6), Self.event(3)])
+        #expect(Self.drain(&outbox) == ["live", "0@5", "0@6"])
+    }
+
+    @Test("history stops below the live start; live waits until the replay hands over")
+    func handOver() {
+        var outbox = ClientOutbox(capacity: 10, policy: .drop, filter: .all)
+        outbox.startLive(at: [Self.partition: 3], slots: [Self.partition: 0])
+        _ = outbox.offer([Self.event(3), Self.event(4)])
+        let accepted = [1, 1, 2, 3].map { outbox.pushHistory(Self.event(Int64($0))) }
+        #expect(accepted == [true, false, true, false])
+        #expect(Self.drain(&outbox) == ["0@1", "0@2"])
+        outbox.goLive(replayed: 2)
+        #expect(Self.drain(&outbox) == ["live", "0@3", "0@4"])
+    }
+
+    @Test("if live overflows during the replay, it restarts later and history covers the difference")
+    func overflowDuringReplay() {
+        var outbox = ClientOutbox(capacity: 2, policy: .drop, filter: .all)
+        outbox.startLive(at: [Self.partition: 0], slots: [Self.partition: 0])
+        _ = outbox.offer((0..<4).map { Self.event($0) })
+        #expect(outbox.missedWhileReplaying == 2)
+        #expect(outbox.restartLive(at: [Self.partition: 4], slots: [Self.partition: 0]) == 2)
+        _ = outbox.offer([Self.event(4)])
+        for offset in 0..<6 { _ = outbox.pushHistory(Self.event(Int64(offset))) }
+        outbox.goLive(replayed: 4)
+        #expect(Self.drain(&outbox) == ["0@0", "0@1", "0@2", "0@3", "live", "0@4"])
+    }
+
+    @Test("the close policy discards the queue and closes with 4000")
+    func closePolicy() {
+        var outbox = ClientOutbox(capacity: 2, policy: .close, filter: .all)
+        outbox.startLive(at: [:], slots: [Self.partition: 0])
+        outbox.goLive(replayed: 0)
+        let outcome = outbox.offer((0..<3).map { Self.event($0) })
+        #expect(outcome.closing)
+        #expect(Self.drain(&outbox) == ["close:4000"])
+        let afterClose = outbox.offer([Self.event(9)])
+        #expect(afterClose.accepted == 0)
+    }
+
+    @Test("filtered-out events still advance the marks; a filter change applies from its acknowledgement")
+    func filters() {
+        var outbox = ClientOutbox(capacity: 10, policy: .drop, filter: StreamFilter(types: ["pageload"]))
+        outbox.startLive(at: [:], slots: [Self.partition: 0])
+        outbox.goLive(replayed: 0)
+        _ = outbox.offer([Self.event(0), Self.event(1, type: "pageload")])
+        outbox.filter = .all
+        let kept = outbox.appendControl(.filter(.all))
+        #expect(kept)
+        _ = outbox.offer([Self.event(0), Self.event(2)])
+        #expect(Self.drain(&outbox) == ["live", "0@1", "filter", "0@2"])
+    }
+
+    @Test("shutdown close goes after what is queued")
+    func closeAfterPending() {
+        var outbox = ClientOutbox(capacity: 10, policy: .drop, filter: .all)
+        outbox.startLive(at: [:], slots: [Self.partition: 0])
+        outbox.goLive(replayed: 0)
+        _ = outbox.offer([Self.event(0)])
+        outbox.requestClose(code: 1001, reason: "bye", discardPending: false)
+        #expect(Self.drain(&outbox) == ["live", "0@0", "close:1001"])
+    }
+}

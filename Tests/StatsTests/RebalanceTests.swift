@@ -14,22 +14,28 @@ struct RebalanceTests {
         let retries = stride(from: 0, to: events.count, by: 50).map { events[$0] }
         let stream = events + retries
         let producer = try world.producer()
-        let production = Task {
-            for chunk in stride(from: 0, to: stream.count, by: 100) {
-                try await world.produce(stream[chunk..<min(chunk + 100, stream.count)].map(TestMessage.envelope), with: producer)
-                try await Task.sleep(for: .milliseconds(40))  // pacing, so consumption overlaps production
+        func produce(_ range: Range<Int>) async throws {
+            for chunk in stride(from: range.lowerBound, to: range.upperBound, by: 100) {
+                let slice = stream[chunk..<min(chunk + 100, range.upperBound)]
+                try await world.produce(slice.map(TestMessage.envelope), with: producer)
             }
         }
 
+        // Phases keyed to the group's state, not to timing: the second member must own
+        // partitions before the middle third is produced, so it has work it must commit.
+        try await produce(0..<1000)
         let first = RunningIngestor(try world.ingestor())
         try await eventually("the first member commits") { first.ingestor.committedMessageCount > 0 }
         let second = RunningIngestor(try world.ingestor())
         try await eventually("both members own partitions") {
             !first.ingestor.consumer.assignment.isEmpty && !second.ingestor.consumer.assignment.isEmpty
         }
+        try await produce(1000..<2000)
         try await eventually("the second member commits") { second.ingestor.committedMessageCount > 0 }
-        try await first.finish()  // leaves mid-stream: its partitions move to the second member
-        try await production.value
+        // The first member leaves while the last third is being produced: its partitions move.
+        let lastThird = Task { try await produce(2000..<stream.count) }
+        try await first.finish()
+        try await lastThird.value
         await producer.close()
         try await world.waitUntilCaughtUp()
         try await second.finish()

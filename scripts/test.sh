@@ -46,4 +46,5 @@ if [ ${#failed[@]} -gt 0 ]; then
   echo "FAILED: ${failed[*]}" >&2
   exit 1
 fi
-echo "all test targets passed ($passed tests)" >&2
+echo "all test targets passed"
+echo "$passed passed, 0 failed"

@@ -148,12 +148,8 @@ enum DashboardResources {
             + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
     }
 
-    /// VmRSS from /proc/self/status, in MB.
+    /// This process's resident memory, in MB.
     static func residentMegabytes() -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-            let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) })
-        else { return 0 }
-        return kilobytes / 1024
+        Double(ProcessStats.residentBytes()) / 1_048_576
     }
 }

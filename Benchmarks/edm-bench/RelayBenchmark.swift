@@ -41,7 +41,7 @@ struct RelayBenchmark {
         try Self.check(try await HTTPLoad.closedLoop(port: relay.port, connections: 4, requests: batches, limit: 20), "warm-up")
         _ = try await HTTPLoad.closedLoop(port: relay.port, connections: 4, requests: noops, limit: 200)
         try await Task.sleep(for: .seconds(1))
-        let idleRSS = RSSSampler.residentBytes(pid: relay.pid)
+        let idleRSS = ProcessStats.residentBytes(pid: relay.pid)
         sampler.start()
 
         var raw: [Double] = [], ingested: [Double] = [], relaySingles: [Double] = [], noopSingles: [Double] = []
@@ -135,54 +135,17 @@ private final class ChunkCursor: Sendable {
     }
 }
 
-/// The `relay` executable from the same build, started on a free port with its log in a file.
-struct RelayProcess {
-    let process: Process
-    let port: Int
-    let log: URL
-
-    var pid: Int32 { process.processIdentifier }
-
-    static func start(bootstrap: String, prefix: String, environment: [String: String]) async throws -> RelayProcess {
-        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("edm-bench-relay-\(getpid()).log")
-        guard FileManager.default.createFile(atPath: log.path, contents: nil) else {
-            throw BenchError("cannot create \(log.path)")
-        }
-        let process = Process()
-        process.executableURL = directory.appendingPathComponent("relay")
-        process.arguments = ["--noop-route"]
-        process.environment = [
-            "KAFKA_URL": bootstrap, "KAFKA_PREFIX": prefix, "PORT": "0", "HOST": "127.0.0.1",
-            "MAX_BATCH_EVENTS": "1000", "LOG_LEVEL": "info",
-        ].merging(environment) { _, override in override }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = try FileHandle(forWritingTo: log)
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            throw BenchError("cannot start \(process.executableURL!.path) (build it with --product relay): \(error)")
-        }
-        let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline {
-            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            if let line = text.split(separator: "\n").first(where: { $0.contains("relay listening") }),
-                let field = line.split(separator: " ").first(where: { $0.hasPrefix("port=") }), let port = Int(field.dropFirst(5))
-            {
-                return RelayProcess(process: process, port: port, log: log)
-            }
-            guard process.isRunning else { throw BenchError("relay exited: \(text)") }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        process.terminate()
-        throw BenchError("relay did not start listening within 20 s")
-    }
-
-    func stop() {
-        process.terminate()
-        process.waitUntilExit()
-        try? FileManager.default.removeItem(at: log)
+/// The `relay` executable from the same build, with its benchmark-only no-op route.
+enum RelayProcess {
+    static func start(bootstrap: String, prefix: String, environment: [String: String]) async throws -> ServiceProcess {
+        try await ServiceProcess.start(
+            "relay", arguments: ["--noop-route"],
+            environment: [
+                "KAFKA_URL": bootstrap, "KAFKA_PREFIX": prefix, "PORT": "0", "HOST": "127.0.0.1",
+                "MAX_BATCH_EVENTS": "1000", "LOG_LEVEL": "info",
+            ].merging(environment) { _, override in override },
+            timeout: .seconds(20)
+        ) { ServiceProcess.port(in: $0, lineContaining: "relay listening") }
     }
 }
 
@@ -201,7 +164,7 @@ final class RSSSampler: Sendable {
         state.withLock { $0.running = true }
         let thread = Thread { [self] in
             while state.withLock({ $0.running }) {
-                let rss = Self.residentBytes(pid: pid)
+                let rss = ProcessStats.residentBytes(pid: pid)
                 state.withLock { $0.peak = max($0.peak, rss) }
                 usleep(50_000)
             }
@@ -212,14 +175,5 @@ final class RSSSampler: Sendable {
 
     func stop() {
         state.withLock { $0.running = false }
-    }
-
-    /// VmRSS from /proc/<pid>/status, in bytes (0 when unreadable).
-    static func residentBytes(pid: Int32) -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-            let kilobytes = Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "")
-        else { return 0 }
-        return kilobytes * 1024
     }
 }

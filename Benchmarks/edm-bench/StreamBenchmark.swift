@@ -113,7 +113,7 @@ struct StreamBenchmark {
             environment: ["STREAM_FETCH_WAIT_MS": String(fetchWait), "STREAM_MAX_CLIENTS": String(clients + 100)])
         defer { stream.stop() }
         try await Task.sleep(for: .milliseconds(500))
-        let idle = Self.residentBytes(pid: stream.pid)
+        let idle = ProcessStats.residentBytes(pid: stream.pid)
         let swarm = Swarm()
         try await Self.onThread { try swarm.connect(port: stream.port, path: "/v1/stream", count: clients) }
         swarm.start()
@@ -126,7 +126,7 @@ struct StreamBenchmark {
             try await Task.sleep(for: .milliseconds(20))
         }
         try await Task.sleep(for: .milliseconds(500))
-        let connected = Self.residentBytes(pid: stream.pid)
+        let connected = ProcessStats.residentBytes(pid: stream.pid)
 
         let cpuBefore = (stream: Self.cpuSeconds(pid: stream.pid), bench: Self.cpuSeconds(pid: getpid()), at: ContinuousClock.now)
         let sent = try await produceSteadily(producer: producer, names: names, window: swarm)
@@ -139,7 +139,7 @@ struct StreamBenchmark {
         while swarm.delivered < expected + clients * warmUpEvents, ContinuousClock.now < drainDeadline {
             try await Task.sleep(for: .milliseconds(20))
         }
-        let loaded = Self.residentBytes(pid: stream.pid)
+        let loaded = ProcessStats.residentBytes(pid: stream.pid)
         swarm.stop()
         return RunResult(
             deliveriesPerSecond: Double(swarm.counted) / Self.seconds(measure),
@@ -240,15 +240,6 @@ struct StreamBenchmark {
         }
     }
 
-    /// VmRSS of a process, in bytes (0 when unreadable).
-    static func residentBytes(pid: Int32) -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-            let kilobytes = Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "")
-        else { return 0 }
-        return kilobytes * 1024
-    }
-
     static func loadAverage() -> Double {
         (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)).flatMap { $0.split(separator: " ").first }
             .flatMap { Double($0) } ?? .nan
@@ -265,53 +256,18 @@ struct StreamBenchmark {
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
-    /// The `stream` executable from the same build on a free port, its log in a file.
-    struct StreamProcess {
-        let process: Process
-        let port: Int
-        let log: URL
-
-        var pid: Int32 { process.processIdentifier }
-
-        static func start(bootstrap: String, prefix: String, environment: [String: String]) async throws -> StreamProcess {
-            let directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-            let log = FileManager.default.temporaryDirectory.appendingPathComponent("edm-bench-stream-\(getpid()).log")
-            guard FileManager.default.createFile(atPath: log.path, contents: nil) else {
-                throw BenchError("cannot create \(log.path)")
+    /// The `stream` executable from the same build, ready once its feed runs and it listens.
+    enum StreamProcess {
+        static func start(bootstrap: String, prefix: String, environment: [String: String]) async throws -> ServiceProcess {
+            try await ServiceProcess.start(
+                "stream",
+                environment: [
+                    "KAFKA_URL": bootstrap, "KAFKA_PREFIX": prefix, "PORT": "0", "HOST": "127.0.0.1", "LOG_LEVEL": "info",
+                ].merging(environment) { _, override in override },
+                timeout: .seconds(30)
+            ) { log in
+                log.contains("feed starting") ? ServiceProcess.port(in: log, lineContaining: "msg=listening") : nil
             }
-            let process = Process()
-            process.executableURL = directory.appendingPathComponent("stream")
-            process.environment = [
-                "KAFKA_URL": bootstrap, "KAFKA_PREFIX": prefix, "PORT": "0", "HOST": "127.0.0.1", "LOG_LEVEL": "info",
-            ].merging(environment) { _, override in override }
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = try FileHandle(forWritingTo: log)
-            process.standardInput = FileHandle.nullDevice
-            do {
-                try process.run()
-            } catch {
-                throw BenchError("cannot start \(process.executableURL!.path) (build it with --product stream): \(error)")
-            }
-            let deadline = ContinuousClock.now + .seconds(30)
-            while ContinuousClock.now < deadline {
-                let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-                if text.contains("feed starting"),
-                    let line = text.split(separator: "\n").first(where: { $0.contains("msg=listening") }),
-                    let field = line.split(separator: " ").first(where: { $0.hasPrefix("port=") }), let port = Int(field.dropFirst(5))
-                {
-                    return StreamProcess(process: process, port: port, log: log)
-                }
-                guard process.isRunning else { throw BenchError("stream exited: \(text)") }
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            process.terminate()
-            throw BenchError("stream did not start within 30 s")
-        }
-
-        func stop() {
-            process.terminate()
-            process.waitUntilExit()
-            try? FileManager.default.removeItem(at: log)
         }
     }
 }

@@ -59,3 +59,74 @@ enum Table {
             .joined(separator: "\n")
     }
 }
+
+/// Figures read from /proc for benchmarked processes.
+enum ProcessStats {
+    /// VmRSS from /proc/<pid>/status, in bytes (0 when unreadable). `pid` 0 means this process.
+    static func residentBytes(pid: Int32 = 0) -> Int {
+        let path = pid == 0 ? "/proc/self/status" : "/proc/\(pid)/status"
+        guard let status = try? String(contentsOfFile: path, encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kilobytes = Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "")
+        else { return 0 }
+        return kilobytes * 1024
+    }
+}
+
+/// A service executable from the same build, started on a free port (PORT=0) with its log in a
+/// file; `listeningPort` reads the port from the log once the service says it is ready.
+struct ServiceProcess {
+    let process: Process
+    let port: Int
+    let log: URL
+
+    var pid: Int32 { process.processIdentifier }
+
+    static func start(
+        _ name: String, arguments: [String] = [], environment: [String: String], timeout: Duration,
+        listeningPort: (String) -> Int?
+    ) async throws -> ServiceProcess {
+        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("edm-bench-\(name)-\(getpid()).log")
+        guard FileManager.default.createFile(atPath: log.path, contents: nil) else {
+            throw BenchError("cannot create \(log.path)")
+        }
+        let process = Process()
+        process.executableURL = directory.appendingPathComponent(name)
+        process.arguments = arguments
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: log)
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw BenchError("cannot start \(process.executableURL!.path) (build it with --product \(name)): \(error)")
+        }
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            if let port = listeningPort(text) {
+                return ServiceProcess(process: process, port: port, log: log)
+            }
+            guard process.isRunning else { throw BenchError("\(name) exited: \(text)") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        process.terminate()
+        throw BenchError("\(name) did not start within \(timeout)")
+    }
+
+    /// The `port=` field of the first log line containing `marker`.
+    static func port(in log: String, lineContaining marker: String) -> Int? {
+        guard let line = log.split(separator: "\n").first(where: { $0.contains(marker) }),
+            let field = line.split(separator: " ").first(where: { $0.hasPrefix("port=") })
+        else { return nil }
+        return Int(field.dropFirst(5))
+    }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(at: log)
+    }
+}

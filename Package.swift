@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "stats", targets: ["stats"]),
         .executable(name: "stream", targets: ["stream"]),
         .executable(name: "dashboard-tui", targets: ["dashboard-tui"]),
+        .executable(name: "traffic-sim", targets: ["traffic-sim"]),
         .executable(name: "edm-bench", targets: ["edm-bench"]),
     ],
     dependencies: [
@@ -131,6 +132,19 @@ let package = Package(
             path: "Services/dashboard-tui/Sources"),
         .executableTarget(name: "dashboard-tui", dependencies: ["DashboardTUI"], path: "Services/dashboard-tui/Main"),
 
+        .target(
+            name: "TrafficSimulator",
+            dependencies: [
+                "EDMCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/traffic-sim/Sources"),
+        .executableTarget(name: "traffic-sim", dependencies: ["TrafficSimulator"], path: "Services/traffic-sim/Main"),
+
         .executableTarget(
             name: "edm-broker",
             dependencies: [
@@ -189,6 +203,7 @@ let package = Package(
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
+        .testTarget(name: "TrafficSimulatorTests", dependencies: ["TrafficSimulator", "EDMCore", "EDMEvents"]),
     ],
     swiftLanguageModes: [.v6]
 )

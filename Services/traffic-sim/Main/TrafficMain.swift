@@ -1,0 +1,8 @@
+import TrafficSimulator
+
+@main
+enum TrafficMain {
+    static func main() async {
+        await TrafficCommand.main()
+    }
+}

@@ -1,7 +1,8 @@
 # The two commands: `make run` (the whole system locally) and `make test` (everything CI runs).
-.PHONY: deps build test bench clean help
+.PHONY: deps build run test bench clean help
 
 help:
+	@echo "make run    install what is missing, build, and run the whole system with the dashboard"
 	@echo "make test   install what is missing, build, and run every test (what CI runs)"
 	@echo "make bench  run the benchmarks and print figures with same-run baselines"
 	@echo "make build  debug build of every executable"
@@ -11,6 +12,9 @@ deps:
 
 build: deps
 	swift build
+
+run: deps
+	scripts/run.sh
 
 test: deps
 	scripts/test.sh

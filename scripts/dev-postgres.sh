@@ -4,6 +4,7 @@
 #
 #   scripts/dev-postgres.sh start DIR PORT DBNAME   # creates the cluster on first use; prints DATABASE_URL
 #   scripts/dev-postgres.sh stop DIR                # stops the server, keeps the data
+#   scripts/dev-postgres.sh status DIR              # exit 0 when the server in DIR is running
 #
 # initdb/pg_ctl refuse to run as root, so they run as `postgres` via runuser. The server listens
 # on 127.0.0.1 only and keeps its unix socket in DIR.
@@ -12,7 +13,7 @@ set -euo pipefail
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 
 usage() {
-    echo "usage: $0 start DIR PORT DBNAME | stop DIR" >&2
+    echo "usage: $0 start DIR PORT DBNAME | stop DIR | status DIR" >&2
     exit 2
 }
 
@@ -53,7 +54,9 @@ start() {
         fi
     fi
     if as_postgres "$PGBIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
-        echo "PostgreSQL in $dir/data is already running; using it" >&2
+        # Left running by an earlier run: use it where it listens.
+        port=$(sed -n 4p "$dir/data/postmaster.pid")
+        echo "PostgreSQL in $dir/data is already running on port $port; using it" >&2
     elif ! (
         close_inherited_fds
         exec </dev/null >/dev/null 2>&1
@@ -77,8 +80,14 @@ stop() {
     as_postgres "$PGBIN/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null 2>&1 || true
 }
 
+status() {
+    local dir=$1
+    [ -e "$dir/data/PG_VERSION" ] && as_postgres "$PGBIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1
+}
+
 case ${1:-} in
     start) [ $# -eq 4 ] || usage; start "$2" "$3" "$4" ;;
     stop) [ $# -eq 2 ] || usage; stop "$2" ;;
+    status) [ $# -eq 2 ] || usage; status "$2" ;;
     *) usage ;;
 esac

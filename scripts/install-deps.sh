@@ -12,6 +12,7 @@ packages=(
   python3-jsonschema  # an independent JSON Schema validator, to check our schemas
   openssl          # certificates for the TLS configuration tests
   procps           # pkill/ps used by scripts
+  curl             # readiness checks in scripts/run.sh
 )
 
 missing=()

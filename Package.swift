@@ -204,6 +204,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         .testTarget(name: "TrafficSimulatorTests", dependencies: ["TrafficSimulator", "EDMCore", "EDMEvents"]),
+        // Checks the Procfile, buildpack files and terraform against each other and the services.
+        .testTarget(name: "DeploymentTests", dependencies: ["TestSupport"]),
+        // Runs the built executables as separate processes, like `make run` does.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "TestSupport", "EDMEvents",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

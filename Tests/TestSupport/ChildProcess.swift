@@ -98,11 +98,16 @@ public enum ChildProcessError: Error, CustomStringConvertible {
 
 /// Runs a command to completion (for tools such as kcat) and returns status and output.
 public func runCommand(
-    _ executable: String, _ arguments: [String], stdin: Data? = nil, timeout: Duration = .seconds(30)
+    _ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil,
+    timeout: Duration = .seconds(30)
 ) async throws -> (status: Int32, stdout: Data, stderr: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
+    if let environment {
+        // Added to this process's environment (PATH and friends stay).
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     let out = Pipe(), err = Pipe(), input = Pipe()
     process.standardOutput = out
     process.standardError = err

@@ -1,0 +1,27 @@
+# How many web dynos of which size each app runs (var.dynos). Formations wait for every build,
+# so no service starts before the stats schema is migrated by its release phase.
+resource "heroku_formation" "web" {
+  for_each = local.apps
+
+  app_id   = each.value.id
+  type     = "web"
+  size     = var.dynos[each.key].size
+  quantity = var.dynos[each.key].quantity
+
+  depends_on = [heroku_build.service]
+}
+
+# Warnings (terraform plan and apply go on) for formations that cannot do what they look like.
+check "stats_dynos_have_partitions" {
+  assert {
+    condition     = var.dynos["stats"].quantity <= var.kafka_partitions
+    error_message = "More stats dynos than partitions per topic: the group gives each partition to one dyno, so the extra dynos only serve the HTTP API and count nothing."
+  }
+}
+
+check "basic_dynos_do_not_scale" {
+  assert {
+    condition     = alltrue([for formation in values(var.dynos) : lower(formation.size) != "basic" || formation.quantity <= 1])
+    error_message = "Basic dynos run at most one per process type; use standard-1x or larger to scale out."
+  }
+}

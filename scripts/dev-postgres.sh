@@ -10,31 +10,12 @@
 # on 127.0.0.1 only and keeps its unix socket in DIR.
 set -euo pipefail
 
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+# shellcheck source=postgres-common.sh
+source "$(dirname "$0")/postgres-common.sh"
 
 usage() {
     echo "usage: $0 start DIR PORT DBNAME | stop DIR | status DIR" >&2
     exit 2
-}
-
-as_postgres() {
-    if [ "$(id -u)" -eq 0 ]; then
-        runuser -u postgres -- "$@"
-    else
-        "$@"
-    fi
-}
-
-# The server must not keep our caller's descriptors open (a pipe held by the daemon would
-# keep whoever reads our output waiting forever).
-close_inherited_fds() {
-    local fd
-    for fd in /proc/$BASHPID/fd/*; do
-        fd=${fd##*/}
-        if [ "$fd" -gt 2 ] && [ "$fd" != 255 ]; then
-            eval "exec $fd>&-"
-        fi
-    done
 }
 
 start() {

@@ -9,32 +9,12 @@
 # only and puts its unix socket in DIR, so it never collides with a system cluster on 5432.
 set -euo pipefail
 
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+# shellcheck source=postgres-common.sh
+source "$(dirname "$0")/postgres-common.sh"
 
 usage() {
     echo "usage: $0 start DIR PORT | stop DIR" >&2
     exit 2
-}
-
-as_postgres() {
-    if [ "$(id -u)" -eq 0 ]; then
-        runuser -u postgres -- "$@"
-    else
-        "$@"
-    fi
-}
-
-# The server must not inherit our caller's descriptors: Foundation's Process (used by the Swift
-# tests) detects the child's exit through an inherited descriptor, and a daemon holding a copy
-# makes the caller wait forever. Runs in the subshell that execs pg_ctl.
-close_inherited_fds() {
-    local fd
-    for fd in /proc/$BASHPID/fd/*; do
-        fd=${fd##*/}
-        if [ "$fd" -gt 2 ] && [ "$fd" != 255 ]; then
-            eval "exec $fd>&-"
-        fi
-    done
 }
 
 start() {

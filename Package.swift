@@ -135,7 +135,7 @@ let package = Package(
         .target(
             name: "TrafficSimulator",
             dependencies: [
-                "EDMCore",
+                "EDMCore", "EDMEvents",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

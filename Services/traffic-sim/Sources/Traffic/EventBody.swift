@@ -1,74 +1,47 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import EDMEvents
+import Foundation
 
 /// The request bodies the relay accepts: the v1 document for `POST /v1/events` and the
-/// reference's legacy payload for its two routes.
+/// reference's legacy payload for its two routes. Written with the shared JSON serializer and
+/// timestamp format, so the simulator speaks exactly the contract the services parse.
 public enum EventBody {
     /// `{"id","type","sessionId","occurredAt","properties"}` (v1 request form).
     public static func v1(_ event: StorefrontEvent) -> String {
-        var json = "{\"id\":" + quoted(event.id)
-        json += ",\"type\":" + quoted(event.kind.rawValue)
-        json += ",\"sessionId\":" + quoted(event.sessionID)
-        json += ",\"occurredAt\":" + quoted(rfc3339(milliseconds: event.occurredAtMilliseconds))
-        switch event.payload {
-        case .click(let buttonID, let description):
-            json += ",\"properties\":{\"buttonId\":" + quoted(buttonID) + ",\"description\":" + quoted(description) + "}"
-        case .pageload(let url, let userAgent, let description):
-            json += ",\"properties\":{\"url\":" + quoted(url) + ",\"userAgent\":" + quoted(userAgent)
-                + ",\"description\":" + quoted(description) + "}"
-        }
-        return json + "}"
+        let properties: [String: JSONValue] =
+            switch event.payload {
+            case .click(let buttonID, let description):
+                ["buttonId": .string(buttonID), "description": .string(description)]
+            case .pageload(let url, let userAgent, let description):
+                ["url": .string(url), "userAgent": .string(userAgent), "description": .string(description)]
+            }
+        return text(.object([
+            "id": .string(event.id), "type": .string(event.kind.rawValue), "sessionId": .string(event.sessionID),
+            "occurredAt": .string(rfc3339(milliseconds: event.occurredAtMilliseconds)), "properties": .object(properties),
+        ]))
     }
 
     /// `{"topic","uuid","event_timestamp","properties"}` as the reference storefront sent it;
     /// its `uuid` was one per page view, here the session.
     public static func legacy(_ event: StorefrontEvent) -> String {
-        var json = "{\"topic\":" + quoted(event.kind.legacyTopic)
-        json += ",\"uuid\":" + quoted(event.sessionID)
-        json += ",\"event_timestamp\":" + String(event.occurredAtMilliseconds)
-        switch event.payload {
-        case .click(let buttonID, let description):
-            json += ",\"properties\":{\"button_id\":" + quoted(buttonID) + ",\"description\":" + quoted(description) + "}"
-        case .pageload(let url, let userAgent, let description):
-            json += ",\"properties\":{\"url\":" + quoted(url) + ",\"user_agent\":" + quoted(userAgent)
-                + ",\"description\":" + quoted(description) + "}"
-        }
-        return json + "}"
-    }
-
-    /// A JSON string literal.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+        let properties: [String: JSONValue] =
+            switch event.payload {
+            case .click(let buttonID, let description):
+                ["button_id": .string(buttonID), "description": .string(description)]
+            case .pageload(let url, let userAgent, let description):
+                ["url": .string(url), "user_agent": .string(userAgent), "description": .string(description)]
             }
-        }
-        return out + "\""
+        return text(.object([
+            "topic": .string(event.kind.legacyTopic), "uuid": .string(event.sessionID),
+            "event_timestamp": .integer(event.occurredAtMilliseconds), "properties": .object(properties),
+        ]))
     }
 
     /// `2026-11-23T10:15:30.123Z`.
     public static func rfc3339(milliseconds: Int64) -> String {
-        var seconds = time_t(milliseconds / 1000)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return pad(parts.tm_year + 1900, 4) + "-" + pad(parts.tm_mon + 1, 2) + "-" + pad(parts.tm_mday, 2) + "T"
-            + pad(parts.tm_hour, 2) + ":" + pad(parts.tm_min, 2) + ":" + pad(parts.tm_sec, 2) + "."
-            + pad(Int32(milliseconds % 1000), 3) + "Z"
+        EventTimestamp.string(from: EventTimestamp.date(fromMilliseconds: milliseconds))
+    }
+
+    private static func text(_ value: JSONValue) -> String {
+        String(decoding: value.serialized(), as: UTF8.self)
     }
 }

@@ -5,6 +5,7 @@ import HummingbirdWSClient
 import Logging
 import NIOWebSocket
 import Synchronization
+import TestSupport
 
 /// A WebSocket client (hummingbird-websocket's) that records every frame it receives, for tests
 /// to wait on. `connect` returns once the server's `{"kind":"live"}` arrived, i.e. once the

@@ -24,8 +24,8 @@ struct EDMBench: AsyncParsableCommand {
     @Option(help: "Payload size in bytes.")
     var payloadSize: Int = 200
 
-    @Option(help: "Comma-separated parts to run: kafka, relay, stats, stream, dashboard.")
-    var only: String = "kafka,relay,stats,stream,dashboard"
+    @Option(help: "Comma-separated parts to run: kafka, relay, stats, stream, dashboard, decode.")
+    var only: String = "kafka,relay,stats,stream,dashboard,decode"
 
     func run() async throws {
         var logger = Logger(label: "edm-bench")
@@ -52,6 +52,9 @@ struct EDMBench: AsyncParsableCommand {
         }
         if parts.contains("dashboard") {
             try await DashboardBenchmark().run(report: &rows)
+        }
+        if parts.contains("decode") {
+            try DecodeBenchmark().run(report: &rows)
         }
         print(Table.render(rows))
     }

@@ -13,6 +13,11 @@ import StatsService
 /// under 100 concurrent keep-alive clients over loopback (against `/health`, which touches no
 /// database, under the same load).
 ///
+/// A second baseline is PostgreSQL alone: the bare insert of the same number of event ids into a
+/// table shaped like the dedupe table, one statement per batch on one connection. Stats must
+/// write such a row per event (durably, so counts survive crashes), so this rate is a ceiling
+/// for ingest on the machine, whatever the consumer does.
+///
 /// Uses (and empties) the stats tables of `databaseURL`. Topics get a fresh prefix per round, so
 /// the broker auto-creates them (4 partitions on the mock); the event count keeps every
 /// partition under the mock's 5 MiB retention cap.
@@ -22,6 +27,8 @@ struct StatsBenchmark {
     /// (about 22 events/s), so a batch touches a realistic number of time buckets.
     var eventSpan: TimeInterval = 3600
     var rounds = 3
+    /// A second ingest run per round with larger transactions (`STATS_BATCH_MAX_MESSAGES`).
+    var largeBatch = 10_000
     var clients = 100
     var requestsPerClient = 60
     var logger: Logger = {
@@ -35,6 +42,7 @@ struct StatsBenchmark {
         let pool = PostgresPool(configuration: try PostgresConfiguration(url: databaseURL), logger: logger)
         try await StatsDatabase.migrate(pool: pool, waitingUpTo: .seconds(10), logger: logger)
         var ingestRates: [Double] = [], rawRates: [Double] = [], decodeRates: [Double] = []
+        var largeBatchRates: [Double] = [], insertRates: [Double] = []
         for round in 1...rounds {
             let names = try KafkaNames(prefix: "bench-stats-\(getpid())-\(round).")
             try await produce(events: events, names: names, connection: connection)
@@ -42,11 +50,26 @@ struct StatsBenchmark {
             rawRates.append(rawRate)
             decodeRates.append(try decodeRate(values))
             ingestRates.append(try await ingestRate(names: names, connection: connection, pool: pool))
+            largeBatchRates.append(
+                try await ingestRate(names: names, connection: connection, pool: pool, maxBatchMessages: largeBatch))
+            insertRates.append(try await bareInsertRate(pool: pool, batchSize: IngestSettings().maxBatchMessages))
         }
+        let defaultBatch = IngestSettings().maxBatchMessages
         report.append(BenchRow(
             name: "stats ingest events/s (topic -> committed aggregates, \(events) events over \(Int(eventSpan)) s)",
             ours: statsMedian(ingestRates), baseline: statsMedian(rawRates), baselineName: "raw consume (binding)"))
-        // Where the gap comes from: strict validation of every event, before any database work.
+        report.append(BenchRow(
+            name: "stats ingest events/s vs PostgreSQL alone (bare insert of as many ids, \(defaultBatch) per transaction)",
+            ours: statsMedian(ingestRates), baseline: statsMedian(insertRates),
+            baselineName: "PostgreSQL bare uuid insert"))
+        // The ceiling: PostgreSQL writing only the dedupe rows, nothing read from Kafka.
+        report.append(BenchRow(
+            name: "PostgreSQL alone: bare uuid insert rows/s (\(defaultBatch) per transaction, one connection)",
+            ours: statsMedian(insertRates), baseline: statsMedian(rawRates), baselineName: "raw consume (binding)"))
+        report.append(BenchRow(
+            name: "stats ingest events/s (same, \(largeBatch) per transaction)",
+            ours: statsMedian(largeBatchRates), baseline: statsMedian(rawRates), baselineName: "raw consume (binding)"))
+        // Decoding alone (strict validation of every event), before any database work.
         report.append(BenchRow(
             name: "stats decode only events/s (EventEnvelope.decode, one task)",
             ours: statsMedian(decodeRates), baseline: statsMedian(rawRates), baselineName: "raw consume (binding)"))
@@ -131,12 +154,16 @@ struct StatsBenchmark {
 
     /// The stats consumer from an empty database to every event committed, timed from its
     /// first committed batch (the group join before it is a one-off start-up cost).
-    private func ingestRate(names: KafkaNames, connection: KafkaConnection, pool: PostgresPool) async throws -> Double {
+    private func ingestRate(
+        names: KafkaNames, connection: KafkaConnection, pool: PostgresPool, maxBatchMessages: Int? = nil
+    ) async throws -> Double {
         try await StatsDatabase.wipeForRebuild(pool: pool)
         var settings = IngestSettings()
         settings.sessionTimeout = .seconds(6)
+        if let maxBatchMessages { settings.maxBatchMessages = maxBatchMessages }
         let ingestor = try StatsIngestor(
-            connection: connection, names: names, consumerGroup: "bench-stats-\(getpid())-\(names.prefix)", pool: pool,
+            connection: connection, names: names,
+            consumerGroup: "bench-stats-\(getpid())-\(names.prefix)\(settings.maxBatchMessages)", pool: pool,
             settings: settings, logger: logger)
         let task = Task { try await ingestor.run() }
         defer { task.cancel() }
@@ -159,6 +186,29 @@ struct StatsBenchmark {
         let total = try await pool.query("SELECT coalesce(sum(count), 0)::int8 FROM stats_event_totals")[0].decode(Int64.self, at: 0)
         guard total == Int64(events) else { throw BenchError("stats counted \(total) of \(events) events") }
         return Double(events - firstCount) / statsSeconds(elapsed)
+    }
+
+    /// PostgreSQL alone: `events` fresh ids inserted `batchSize` per statement and transaction
+    /// into a table like `stats_seen_events` (uuid primary key, BRIN on the time), as a uuid
+    /// array literal like stats sends. Ids are formatted before the clock starts.
+    private func bareInsertRate(pool: PostgresPool, batchSize: Int) async throws -> Double {
+        try await pool.execute("DROP TABLE IF EXISTS bench_bare_ids")
+        try await pool.execute("CREATE TABLE bench_bare_ids (event_id uuid PRIMARY KEY, seen_at timestamptz NOT NULL)")
+        try await pool.execute("CREATE INDEX ON bench_bare_ids USING brin (seen_at)")
+        let ids = (0..<events).map { _ in UUID().uuidString.lowercased() }
+        let batches = stride(from: 0, to: events, by: batchSize).map {
+            "{" + ids[$0..<min($0 + batchSize, events)].joined(separator: ",") + "}"
+        }
+        let started = ContinuousClock.now
+        for batch in batches {
+            try await pool.transaction { transaction in
+                try await transaction.execute(
+                    "INSERT INTO bench_bare_ids SELECT id, now() FROM unnest($1::text::uuid[]) AS u(id)", [batch])
+            }
+        }
+        let elapsed = ContinuousClock.now - started
+        try await pool.execute("DROP TABLE bench_bare_ids")
+        return Double(events) / statsSeconds(elapsed)
     }
 
     // MARK: API

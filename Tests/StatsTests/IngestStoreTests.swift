@@ -75,4 +75,53 @@ struct IngestStoreTests {
         let positions = try await store.positions(for: [Self.partition])
         #expect(positions == StoredPositions(epoch: 1, offsets: [:]))
     }
+    static func message(_ offset: Int64, _ envelope: EventEnvelope?) -> DecodedMessage {
+        DecodedMessage(
+            partition: partition, offset: offset,
+            item: envelope.map { .event(CountableEvent(envelope: $0, policy: .standard)) } ?? .skipped(.tombstone))
+    }
+
+    static let events = (0..<6).map { index in
+        Events.click("b\(index % 3)", at: Events.base.addingTimeInterval(Double(index) * 37))
+    }
+
+    @Test("ids seen in an earlier batch or twice in one batch count once; the rest of the batch counts")
+    func seenAndNewIDsInOneBatch() async throws {
+        let world = try await StatsWorld.make()
+        let store = IngestStore(pool: world.pool)
+        let events = Self.events
+        let first = try await store.commit((0..<3).map { Self.message(Int64($0), events[$0]) }, epoch: 0)
+        #expect(first.countedTotal == 3 && first.duplicates == 0)
+
+        let mixed = [events[1], events[3], events[3], events[4], nil, events[0], events[5]]
+        let second = try await store.commit(mixed.enumerated().map { Self.message(Int64(3 + $0.offset), $0.element) }, epoch: 0)
+        #expect(second.countedTotal == 3)
+        #expect(second.duplicates == 3)
+        #expect(second.skipped == [.tombstone: 1])
+
+        let snapshot = try await world.snapshot()
+        #expect(snapshot.aggregates == ExpectedStats(counting: events))
+        #expect(snapshot.seenEvents == 6)
+        #expect(snapshot.offsets[Self.partition] == 10)
+    }
+
+    @Test("a partly fenced batch, whose writes are rebuilt in the transaction, ends as if prepared ones had run")
+    func rebuiltWritesMatchPreparedOnes() async throws {
+        let messages = Self.events.enumerated().flatMap { index, event in
+            [Self.message(Int64(2 * index), event), Self.message(Int64(2 * index + 1), nil)]
+        }
+        let prepared = try await StatsWorld.make()
+        let whole = try await IngestStore(pool: prepared.pool).commit(messages, epoch: 0)
+        #expect(whole.countedTotal == 6 && whole.fenced == 0)
+
+        let rebuilt = try await StatsWorld.make()
+        let store = IngestStore(pool: rebuilt.pool)
+        _ = try await store.commit(Array(messages.prefix(5)), epoch: 0)
+        let rest = try await store.commit(messages, epoch: 0)
+        #expect(rest.fenced == 5 && rest.countedTotal == 3)
+
+        let expected = try await prepared.snapshot()
+        #expect(expected.aggregates == ExpectedStats(counting: Self.events))
+        #expect(try await rebuilt.snapshot() == expected)
+    }
 }

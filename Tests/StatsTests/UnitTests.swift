@@ -131,7 +131,7 @@ struct UnitTests {
         #expect(configuration.consumerGroup == "tenant.edm-consumer-group-2")
         #expect(configuration.names.allTopics == ["tenant.edm-ui-click", "tenant.edm-ui-pageload"])
         #expect(configuration.listen.port == StatsConfiguration.defaultPort)
-        #expect(configuration.ingest.maxBatchMessages == 2000)
+        #expect(configuration.ingest.maxBatchMessages == 10_000)
         let legacyGroup = try StatsConfiguration.fromEnvironment(ConfigVars(base.merging(["KAFKA_CONSUMER_GROUP": "my-group"]) { $1 }))
         #expect(legacyGroup.consumerGroup == "my-group")
         let retention = #expect(throws: ConfigError.self) {

@@ -8,6 +8,11 @@ extension EventEnvelope {
     public static func decode(
         from data: Data, registry: EventRegistry = .standard, limits: ValidationLimits = .default
     ) throws(EventDecodingError) -> EventEnvelope {
+        // What the relay writes takes the byte-level fast path; anything else, and every
+        // error, comes from the general path below.
+        if let envelope = CanonicalEnvelopeDecoder.decode(data, registry: registry, limits: limits) {
+            return envelope
+        }
         let value: JSONValue
         do {
             value = try JSONValue.parse(data)

@@ -67,7 +67,12 @@ public enum EventTimestamp {
     /// The parser behind ``date(from:)``; also used by the validator, so what it accepts is what
     /// the JSON Schema pattern in `TextFormat.timestamp` describes (plus calendar validity).
     static func milliseconds(from text: String) -> Int64? {
-        let bytes = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { milliseconds(fromUTF8: $0) }
+    }
+
+    /// ``milliseconds(from:)`` on UTF-8 bytes, for decoders that have not made a `String`.
+    static func milliseconds(fromUTF8 bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard bytes.count >= 20, bytes.count <= 35 else { return nil }
         var index = 0
         func number(_ width: Int) -> Int64? {

@@ -14,7 +14,7 @@ public struct StatsCommand: AsyncParsableCommand {
             KAFKA_CLIENT_CERT, KAFKA_CLIENT_CERT_KEY, KAFKA_PREFIX optional), PORT (default \
             \(StatsConfiguration.defaultPort)), HOST, STATS_CONSUMER_GROUP (default \
             edm-consumer-group-2, KAFKA_PREFIX is prepended; KAFKA_CONSUMER_GROUP is read when it is \
-            unset), STATS_BATCH_MAX_MESSAGES (default 2000), STATS_BATCH_MAX_WAIT_MS (default 20), \
+            unset), STATS_BATCH_MAX_MESSAGES (default 10000), STATS_BATCH_MAX_WAIT_MS (default 20), \
             STATS_SESSION_TIMEOUT_MS (default 10000), STATS_DEDUPE_RETENTION_HOURS (default 48, at \
             least 24), LOG_LEVEL (default info).
             """,

@@ -4,7 +4,7 @@ import EDMCore
 /// tests shorten the timeouts.
 public struct IngestSettings: Sendable {
     /// Most messages written in one transaction (`STATS_BATCH_MAX_MESSAGES`).
-    public var maxBatchMessages = 2000
+    public var maxBatchMessages = 10_000
     /// How long a batch waits to fill up once its first message arrived (`STATS_BATCH_MAX_WAIT_MS`);
     /// under load batches fill without waiting, so this only trades latency for fewer commits
     /// when traffic is light.

@@ -66,6 +66,31 @@ enum AggregateWriter {
         }
     }
 
+    /// Per reason: how many messages were skipped and the position of the last one.
+    static func addSkipped(
+        _ skipped: [SkipReason: (count: Int64, last: DecodedMessage)], to statement: inout CombinedStatement
+    ) {
+        guard !skipped.isEmpty else { return }
+        let rows = skipped.sorted { $0.key.rawValue < $1.key.rawValue }
+        statement.add(
+            """
+            INSERT INTO stats_skipped_messages AS s
+                (reason, count, last_topic, last_partition, last_offset, last_skipped_at)
+            SELECT r, c, t, p, o, now() FROM unnest($1::text[], $2::int8[], $3::text[], $4::int4[], $5::int8[])
+                AS u(r, c, t, p, o)
+            ON CONFLICT (reason) DO UPDATE SET
+                count = s.count + EXCLUDED.count, last_topic = EXCLUDED.last_topic,
+                last_partition = EXCLUDED.last_partition, last_offset = EXCLUDED.last_offset,
+                last_skipped_at = EXCLUDED.last_skipped_at
+            """,
+            [
+                PostgresArray(text: rows.map(\.key.rawValue)), PostgresArray(int8: rows.map(\.value.count)),
+                PostgresArray(text: rows.map(\.value.last.partition.topic)),
+                PostgresArray(int4: rows.map(\.value.last.partition.partition)),
+                PostgresArray(int8: rows.map(\.value.last.offset)),
+            ])
+    }
+
     /// `table` and `keyColumn` are constants of this file, never input.
     private static func addBuckets(
         _ buckets: [(key: BatchAggregate.BucketKey, count: Int64)], table: String, keyColumn: String,

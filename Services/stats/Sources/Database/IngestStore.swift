@@ -32,22 +32,28 @@ struct StoredPositions: Sendable, Equatable {
 /// The write side: applies a batch of decoded messages exactly once.
 ///
 /// One transaction per batch, four round trips: check the epoch, lock the batch's partition rows
-/// (`FOR UPDATE`), drop messages below each stored next offset (the fence), drop event ids
-/// already seen (the dedupe window), then add the rest to every aggregate (one multi-row upsert
-/// per table) and move the offsets in a single combined statement. Aggregates and positions therefore never disagree, whoever commits (a
-/// restarted process, a zombie, two members during a rebalance).
+/// (`FOR UPDATE`), drop messages below each stored next offset (the fence) and record the event
+/// ids, dropping those already seen (the dedupe window), then add the rest to every aggregate
+/// (one multi-row upsert per table) and move the offsets in a single combined statement.
+/// Aggregates and positions therefore never disagree, whoever commits (a restarted process, a
+/// zombie, two members during a rebalance).
 struct IngestStore: Sendable {
     let pool: PostgresPool
 
     func commit(_ messages: [DecodedMessage], epoch: Int64) async throws -> BatchOutcome {
+        try await commit(PreparedBatch(messages), epoch: epoch)
+    }
+
+    func commit(_ batch: PreparedBatch, epoch: Int64) async throws -> BatchOutcome {
         try await pool.transaction { transaction in
-            try await Self.commit(messages, epoch: epoch, in: transaction)
+            try await Self.commit(batch, epoch: epoch, in: transaction)
         }
     }
 
     private static func commit(
-        _ messages: [DecodedMessage], epoch: Int64, in transaction: PostgresTransaction
+        _ batch: PreparedBatch, epoch: Int64, in transaction: PostgresTransaction
     ) async throws -> BatchOutcome {
+        let messages = batch.messages
         let partitions = Set(messages.map(\.partition)).sorted()
         let topics = PostgresArray(text: partitions.map(\.topic))
         let numbers = PostgresArray(int4: partitions.map(\.partition))
@@ -78,43 +84,30 @@ struct IngestStore: Sendable {
             stored[partition] = try row.decode(Int64.self, at: 2)
         }
 
-        var outcome = BatchOutcome()
         var next = stored
         var accepted: [DecodedMessage] = []
+        accepted.reserveCapacity(messages.count)
+        var fenced = 0
         // Progressive: a batch collected across a re-seek may hold a partition's offsets twice.
         for message in messages {
             guard message.offset >= next[message.partition] ?? 0 else {
-                outcome.fenced += 1
+                fenced += 1
                 continue
             }
             accepted.append(message)
             next[message.partition] = message.offset + 1
         }
 
-        // Round trip 3: remember the ids; only those not seen before count.
-        let fresh = try await insertSeenIDs(accepted, in: transaction)
-        var counted: [CountableEvent] = []
-        var skipped: [SkipReason: (count: Int64, last: DecodedMessage)] = [:]
-        var claimed = Set<UUID>()
-        for message in accepted {
-            switch message.item {
-            case .event(let event):
-                if fresh.contains(event.id), claimed.insert(event.id).inserted {
-                    counted.append(event)
-                    outcome.counted[event.type, default: 0] += 1
-                } else {
-                    outcome.duplicates += 1
-                }
-            case .skipped(let reason):
-                skipped[reason] = ((skipped[reason]?.count ?? 0) + 1, message)
-                outcome.skipped[reason, default: 0] += 1
-            }
-        }
+        // Round trip 3: remember the ids; those seen before do not count.
+        let ids = fenced == 0 ? batch.eventIDs : PreparedBatch.distinctEventIDs(accepted)
+        let seenBefore = try await recordSeenIDs(ids, in: transaction)
+        var (statement, outcome) =
+            fenced == 0 && seenBefore.isEmpty
+            ? (batch.writes, batch.outcome)  // what the batch was prepared for: nearly always
+            : PreparedBatch.writes(for: accepted, isNew: { !seenBefore.contains($0) })
+        outcome.fenced = fenced
 
         // Round trip 4: every aggregate, the skipped messages and the offsets, as one statement.
-        var statement = CombinedStatement()
-        AggregateWriter.add(BatchAggregate(counted), to: &statement)
-        addSkipped(skipped, to: &statement)
         let moved = next.filter { stored[$0.key] != $0.value }.sorted { $0.key < $1.key }
         if !moved.isEmpty {
             statement.add(
@@ -135,48 +128,13 @@ struct IngestStore: Sendable {
         return outcome
     }
 
-    /// Records the batch's event ids; returns those not seen before.
-    private static func insertSeenIDs(
-        _ messages: [DecodedMessage], in transaction: PostgresTransaction
-    ) async throws -> Set<UUID> {
-        var ids = Set<UUID>()
-        for message in messages {
-            if case .event(let event) = message.item { ids.insert(event.id) }
-        }
+    /// Records `ids` (distinct); returns those recorded before (normally none), through
+    /// `stats_record_seen_events` (see ``StatsMigrations``).
+    private static func recordSeenIDs(_ ids: [UUID], in transaction: PostgresTransaction) async throws -> Set<UUID> {
         guard !ids.isEmpty else { return [] }
-        let sorted = ids.sorted { $0.sortKey < $1.sortKey }
         let rows = try await transaction.query(
-            """
-            INSERT INTO stats_seen_events (event_id, seen_at)
-            SELECT id, now() FROM unnest($1::uuid[]) AS u(id)
-            ON CONFLICT DO NOTHING
-            RETURNING event_id
-            """, [PostgresArray(uuid: sorted)])
+            "SELECT id FROM stats_record_seen_events($1::uuid[]) AS seen(id)", [PostgresArray(uuid: ids)])
         return Set(try rows.map { try $0.decode(UUID.self, at: 0) })
-    }
-
-    private static func addSkipped(
-        _ skipped: [SkipReason: (count: Int64, last: DecodedMessage)], to statement: inout CombinedStatement
-    ) {
-        guard !skipped.isEmpty else { return }
-        let rows = skipped.sorted { $0.key.rawValue < $1.key.rawValue }
-        statement.add(
-            """
-            INSERT INTO stats_skipped_messages AS s
-                (reason, count, last_topic, last_partition, last_offset, last_skipped_at)
-            SELECT r, c, t, p, o, now() FROM unnest($1::text[], $2::int8[], $3::text[], $4::int4[], $5::int8[])
-                AS u(r, c, t, p, o)
-            ON CONFLICT (reason) DO UPDATE SET
-                count = s.count + EXCLUDED.count, last_topic = EXCLUDED.last_topic,
-                last_partition = EXCLUDED.last_partition, last_offset = EXCLUDED.last_offset,
-                last_skipped_at = EXCLUDED.last_skipped_at
-            """,
-            [
-                PostgresArray(text: rows.map(\.key.rawValue)), PostgresArray(int8: rows.map(\.value.count)),
-                PostgresArray(text: rows.map(\.value.last.partition.topic)),
-                PostgresArray(int4: rows.map(\.value.last.partition.partition)),
-                PostgresArray(int8: rows.map(\.value.last.offset)),
-            ])
     }
 
     // MARK: Positions

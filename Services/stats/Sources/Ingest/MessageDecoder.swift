@@ -41,22 +41,21 @@ struct MessageDecoder: Sendable {
     private func item(for message: KafkaMessage) -> DecodedMessage.Item {
         guard let topicKind = names.kind(forTopic: message.topic) else { return .skipped(.unknownTopic) }
         guard let bytes = message.value else { return .skipped(.tombstone) }
-        let value: JSONValue
-        do {
-            value = try JSONValue.parse(Data(bytes))
-        } catch {
-            return .skipped(.malformedJSON)
-        }
+        let data = Data(bytes)
         let envelope: EventEnvelope
         do {
-            envelope = try EventEnvelope.decode(value, registry: names.registry)
+            // Canonical envelopes (nearly all messages) take the decoder's byte-level fast path.
+            envelope = try EventEnvelope.decode(from: data, registry: names.registry)
         } catch {
             switch error {
             case .malformedJSON: return .skipped(.malformedJSON)
             case .unknownType: return .skipped(.unknownType)
             case .unsupportedSchemaVersion: return .skipped(.unsupportedSchemaVersion)
             case .invalid:
-                guard Self.looksLikeLegacyPayload(value) else { return .skipped(.invalidEvent) }
+                // Parsed successfully once already, so this parse succeeds too.
+                guard let value = try? JSONValue.parse(data), Self.looksLikeLegacyPayload(value) else {
+                    return .skipped(.invalidEvent)
+                }
                 return legacyItem(value, kind: topicKind, message: message)
             }
         }

@@ -13,7 +13,7 @@ extension StatsIngestor {
     /// Commits `batch`; when PostgreSQL rejects it for its data, splits it to find the one
     /// message at fault and skips only that one. Returns false when the rest of the caller's
     /// batch must not be committed (epoch changed, or shutdown gave up).
-    func apply(_ batch: [DecodedMessage], epoch: Int64) async -> Bool {
+    func apply(_ batch: PreparedBatch, epoch: Int64) async -> Bool {
         switch await commitRetrying(batch, epoch: epoch) {
         case .committed:
             return true
@@ -24,21 +24,21 @@ extension StatsIngestor {
             return false
         case .rejected(let error):
             if batch.count == 1 {
-                let message = batch[0]
+                let message = batch.messages[0]
                 logger.error(
                     "PostgreSQL rejected a message's data; skipping it",
                     metadata: [
                         "partition": "\(message.partition)", "offset": "\(message.offset)", "error": "\(error)",
                     ])
-                return await apply([message.replacingItem(.skipped(.storageRejected))], epoch: epoch)
+                return await apply(PreparedBatch([message.replacingItem(.skipped(.storageRejected))]), epoch: epoch)
             }
             let middle = batch.count / 2
-            guard await apply(Array(batch[..<middle]), epoch: epoch) else { return false }
-            return await apply(Array(batch[middle...]), epoch: epoch)
+            guard await apply(batch.prefix(middle), epoch: epoch) else { return false }
+            return await apply(batch.dropFirst(middle), epoch: epoch)
         }
     }
 
-    private func commitRetrying(_ batch: [DecodedMessage], epoch: Int64) async -> CommitResult {
+    private func commitRetrying(_ batch: PreparedBatch, epoch: Int64) async -> CommitResult {
         var backoff = settings.retryInitialBackoff
         var failures = 0
         while true {
@@ -58,7 +58,7 @@ extension StatsIngestor {
                 case .epochChanged(let current): return .epochChanged(current)
                 }
             } catch let error as PostgresError where error.isDataError
-                && !(batch.count == 1 && Self.isStorageRejectedSkip(batch[0]))
+                && !(batch.count == 1 && Self.isStorageRejectedSkip(batch.messages[0]))
             {
                 return .rejected(error)
             } catch {

@@ -100,10 +100,12 @@ public final class StatsIngestor: Service, Sendable {
 
     // MARK: Ingest loop
 
-    /// Decodes batch N+1 while batch N commits (the two cores then work in parallel: this
-    /// process decoding, PostgreSQL writing); commits stay strictly in order, and when a commit
-    /// gives up (rebuild detected, shutdown) the batch read behind it is dropped uncommitted,
-    /// since committing it would move offsets past the messages of the one that failed.
+    /// Decodes batch N+1 and builds its writes (``PreparedBatch``) while batch N commits (the
+    /// two cores then work in parallel: this process preparing, PostgreSQL writing). Commits
+    /// stay strictly in order, each batch's offsets in the transaction of its aggregates; when
+    /// a commit gives up (rebuild detected, shutdown) the batch read behind it is dropped
+    /// uncommitted, since committing it would move offsets past the messages of the one that
+    /// failed.
     private func ingestLoop() async {
         var committing: Task<Bool, Never>?
         while !shared.stop.isStopped {
@@ -120,14 +122,14 @@ public final class StatsIngestor: Service, Sendable {
             case .messages(let messages):
                 guard let epoch = await epochForBatch() else { continue }
                 shared.gate.enter()
-                let decoded = messages.map(decoder.decode)
+                let prepared = PreparedBatch(messages.map(decoder.decode))
                 if let previous = committing, await previous.value == false {
                     committing = nil
                     shared.gate.leave()
                     continue
                 }
                 committing = Task {
-                    let committed = await self.apply(decoded, epoch: epoch)
+                    let committed = await self.apply(prepared, epoch: epoch)
                     self.shared.gate.leave()
                     return committed
                 }

@@ -1,0 +1,71 @@
+import EDMKafka
+import Foundation
+
+/// A decoded batch with its database writes built ahead, while the previous batch commits.
+///
+/// The writes assume the database will take every message as it is: none below its partition's
+/// stored offset, no event id seen before. That holds for nearly every batch (the exceptions are
+/// redelivery after a crash or rebalance, and client retries), and ``IngestStore`` checks it
+/// inside the transaction: when it does not hold, it rebuilds the writes from ``messages``, so
+/// the prepared parts only ever save time, never decide what is counted.
+struct PreparedBatch: Sendable {
+    let messages: [DecodedMessage]
+    /// Distinct event ids, in PostgreSQL's uuid order (rows are then inserted in index order).
+    let eventIDs: [UUID]
+    /// Every aggregate increment and skipped-message count of the batch, as statement parts.
+    let writes: CombinedStatement
+    /// What committing the writes changes (without offsets and fencing, which only the
+    /// transaction knows).
+    let outcome: BatchOutcome
+
+    init(_ messages: [DecodedMessage]) {
+        self.messages = messages
+        eventIDs = Self.distinctEventIDs(messages)
+        (writes, outcome) = Self.writes(for: messages, isNew: { _ in true })
+    }
+
+    var count: Int { messages.count }
+
+    /// The batch's first `count` messages, or the rest after them, prepared anew (for
+    /// splitting a batch the database rejected).
+    func prefix(_ count: Int) -> PreparedBatch { PreparedBatch(Array(messages.prefix(count))) }
+    func dropFirst(_ count: Int) -> PreparedBatch { PreparedBatch(Array(messages.dropFirst(count))) }
+
+    static func distinctEventIDs(_ messages: [DecodedMessage]) -> [UUID] {
+        var ids = Set<UUID>(minimumCapacity: messages.count)
+        for message in messages {
+            if case .event(let event) = message.item { ids.insert(event.id) }
+        }
+        return ids.sorted { $0.sortKey < $1.sortKey }
+    }
+
+    /// The aggregate and skipped-message writes for `messages`, counting an event only when
+    /// `isNew` says its id was not seen before and it is its id's first message in the batch.
+    static func writes(
+        for messages: [DecodedMessage], isNew: (UUID) -> Bool
+    ) -> (CombinedStatement, BatchOutcome) {
+        var outcome = BatchOutcome()
+        var counted: [CountableEvent] = []
+        counted.reserveCapacity(messages.count)
+        var skipped: [SkipReason: (count: Int64, last: DecodedMessage)] = [:]
+        var claimed = Set<UUID>(minimumCapacity: messages.count)
+        for message in messages {
+            switch message.item {
+            case .event(let event):
+                if isNew(event.id), claimed.insert(event.id).inserted {
+                    counted.append(event)
+                    outcome.counted[event.type, default: 0] += 1
+                } else {
+                    outcome.duplicates += 1
+                }
+            case .skipped(let reason):
+                skipped[reason] = ((skipped[reason]?.count ?? 0) + 1, message)
+                outcome.skipped[reason, default: 0] += 1
+            }
+        }
+        var statement = CombinedStatement()
+        AggregateWriter.add(BatchAggregate(counted), to: &statement)
+        AggregateWriter.addSkipped(skipped, to: &statement)
+        return (statement, outcome)
+    }
+}

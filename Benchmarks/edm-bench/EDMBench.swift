@@ -98,9 +98,13 @@ struct BenchPostgres {
     let script: String
 
     static func start() throws -> BenchPostgres {
-        // .build/release/edm-bench -> repository root
-        let root = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        // The repository root: the nearest folder above the executable holding Package.swift
+        // (.build/release is a symlink to .build/<triple>/release).
+        var root = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: root.appendingPathComponent("Package.swift").path) {
+            guard root.path != "/" else { throw BenchError("no Package.swift above \(CommandLine.arguments[0])") }
+            root.deleteLastPathComponent()
+        }
         let script = root.appendingPathComponent("scripts/test-postgres.sh").path
         let directory = "/tmp/edm-bench-pg-\(getpid())"
         let port = try freePort()

@@ -108,14 +108,13 @@ public func runCommand(
         // Added to this process's environment (PATH and friends stay).
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     }
-    let out = Pipe(), err = Pipe(), input = Pipe()
-    process.standardOutput = out
-    process.standardError = err
+    let output = try CapturedOutput()
+    let handles = try output.attach(to: process)
+    let input = Pipe()
     process.standardInput = stdin == nil ? FileHandle.nullDevice : input
-    let collector = OutputCollector()
-    out.fileHandleForReading.readabilityHandler = { collector.appendOut($0.availableData) }
-    err.fileHandleForReading.readabilityHandler = { collector.appendErr($0.availableData) }
     try process.run()
+    try? handles.stdout.close()
+    try? handles.stderr.close()
     if let stdin {
         input.fileHandleForWriting.write(stdin)
         try input.fileHandleForWriting.close()
@@ -124,23 +123,9 @@ public func runCommand(
     while process.isRunning {
         if ContinuousClock.now >= deadline {
             process.terminate()
-            throw ChildProcessError.timedOut(what: "\(executable) \(arguments)", stderr: collector.err)
+            throw ChildProcessError.timedOut(what: "\(executable) \(arguments)", stderr: output.stderr)
         }
         try await Task.sleep(for: .milliseconds(10))
     }
-    out.fileHandleForReading.readabilityHandler = nil
-    err.fileHandleForReading.readabilityHandler = nil
-    collector.appendOut(out.fileHandleForReading.readDataToEndOfFile())
-    collector.appendErr(err.fileHandleForReading.readDataToEndOfFile())
-    return (process.terminationStatus, collector.out, collector.err)
-}
-
-private final class OutputCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var outData = Data()
-    private var errData = Data()
-    func appendOut(_ data: Data) { lock.withLock { outData.append(data) } }
-    func appendErr(_ data: Data) { lock.withLock { errData.append(data) } }
-    var out: Data { lock.withLock { outData } }
-    var err: String { lock.withLock { String(decoding: errData, as: UTF8.self) } }
+    return (process.terminationStatus, output.stdout, output.stderr)
 }

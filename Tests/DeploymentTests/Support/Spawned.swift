@@ -1,8 +1,8 @@
 import Foundation
+import TestSupport
 
-/// A child process with a chosen environment, its output captured in temporary files (not
-/// pipes: a sibling process spawned concurrently by another test can inherit a pipe's write end
-/// and hold back its end-of-file, while a file is complete the moment the child exits).
+/// A child process with exactly the environment given (nothing inherited), its output captured
+/// in files (see `CapturedOutput`), that can be stopped early once its stderr says enough.
 final class Spawned: @unchecked Sendable {
     enum Outcome {
         case exited(status: Int32, stdout: String, stderr: String)
@@ -11,31 +11,19 @@ final class Spawned: @unchecked Sendable {
     }
 
     private let process = Process()
-    private let stdoutFile: URL
-    private let stderrFile: URL
+    private let captured: CapturedOutput
 
     private init(executable: URL, arguments: [String], environment: [String: String]) throws {
-        let base = FileManager.default.temporaryDirectory
-            .appendingPathComponent("deployment-tests-\(UUID().uuidString)")
-        stdoutFile = base.appendingPathExtension("stdout")
-        stderrFile = base.appendingPathExtension("stderr")
-        for file in [stdoutFile, stderrFile] {
-            guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
-            }
-        }
-        let out = try FileHandle(forWritingTo: stdoutFile)
-        let err = try FileHandle(forWritingTo: stderrFile)
+        captured = try CapturedOutput()
+        let handles = try captured.attach(to: process)
         defer {
-            try? out.close()
-            try? err.close()
+            try? handles.stdout.close()
+            try? handles.stderr.close()
         }
         process.executableURL = executable
         process.arguments = arguments
         process.environment = environment
         process.standardInput = FileHandle.nullDevice
-        process.standardOutput = out
-        process.standardError = err
         try process.run()
     }
 
@@ -44,13 +32,10 @@ final class Spawned: @unchecked Sendable {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
-        try? FileManager.default.removeItem(at: stdoutFile)
-        try? FileManager.default.removeItem(at: stderrFile)
     }
 
     private var output: (stdout: String, stderr: String) {
-        let read = { (file: URL) in String(decoding: (try? Data(contentsOf: file)) ?? Data(), as: UTF8.self) }
-        return (read(stdoutFile), read(stderrFile))
+        (String(decoding: captured.stdout, as: UTF8.self), captured.stderr)
     }
 
     /// Runs `executable` with exactly `environment` until it exits, `timeout` passes, or its

@@ -6,7 +6,7 @@ import PackageDescription
 /// commands; `Tests/` mirrors the targets it tests.
 let package = Package(
     name: "edm-swift",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "EDMCore", targets: ["EDMCore"]),
         .library(name: "EDMEvents", targets: ["EDMEvents"]),
@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // C libraries from Debian, wrapped once here; services never see their pointers.
@@ -44,9 +46,12 @@ let package = Package(
 
         .target(
             name: "EDMCore",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Shared/EDMCore"),
-        .target(name: "EDMEvents", path: "Shared/EDMEvents"),
+        .target(name: "EDMEvents", dependencies: ["EDMCore"], path: "Shared/EDMEvents"),
         .target(
             name: "EDMKafka",
             dependencies: [
@@ -106,6 +111,7 @@ let package = Package(
             name: "StreamService",
             dependencies: [
                 "EDMCore", "EDMEvents", "EDMKafka", "EDMHTTP",
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -160,6 +166,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             path: "Benchmarks/edm-bench"),
 

@@ -1,3 +1,4 @@
+import EDMCore
 import DashboardTUI
 import EDMEvents
 import Foundation
@@ -83,7 +84,7 @@ struct DashboardBenchmark {
             var next = start
             while next - start < duration {
                 next += slice
-                let due = Int(Double(rate) * Double((next - start).components.seconds * 1000 + (next - start).components.attoseconds / 1_000_000_000_000_000) / 1000)
+                let due = Int(Double(rate) * (next - start).inSeconds)
                 let stamp = EventTimestamp.string(from: Date())
                 while sent < due {
                     let text = BenchFrames.frame(index: sent, stamp: stamp)
@@ -110,7 +111,7 @@ struct DashboardBenchmark {
         let sent = await producer.value
         sink.flush()
         let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         let cpu = DashboardResources.cpuSeconds() - cpuBefore
         let frames = max(1, pipeline.framesDrawn)
         return Measurement(

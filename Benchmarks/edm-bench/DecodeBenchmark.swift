@@ -1,3 +1,4 @@
+import EDMCore
 import EDMEvents
 import Foundation
 
@@ -47,7 +48,7 @@ struct DecodeBenchmark {
         let started = ContinuousClock.now
         for _ in 0..<passes { try body() }
         let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         return Double(count * passes) / seconds
     }
 
@@ -80,7 +81,7 @@ struct DecodeBenchmark {
     }
 
     private func median(_ values: [Double]) -> Double {
-        values.sorted()[values.count / 2]
+        values.percentile(0.5)
     }
 
     static func envelopes(count: Int) -> [EventEnvelope] {

@@ -1,3 +1,4 @@
+import EDMCore
 import Foundation
 
 #if canImport(Glibc)
@@ -88,7 +89,7 @@ private struct Driver {
     }
 
     static func nanoseconds(_ duration: Duration) -> UInt64 {
-        UInt64(duration.components.seconds) * 1_000_000_000 + UInt64(duration.components.attoseconds / 1_000_000_000)
+        UInt64(duration.nanoseconds)
     }
 
     mutating func closedLoop(requests: [[UInt8]], duration: Duration?, limit: Int?) throws -> HTTPLoad.Outcome {

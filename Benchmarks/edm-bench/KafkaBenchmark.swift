@@ -1,3 +1,4 @@
+import EDMCore
 import EDMKafka
 import Foundation
 import Logging
@@ -82,7 +83,7 @@ struct KafkaBenchmark {
         let elapsed = ContinuousClock.now - started
         await producer.close()
         guard failures == 0 else { throw BenchError("\(failures) messages failed to deliver") }
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return elapsed.inSeconds
     }
 
     /// Returns the start-up time (creation to first message) and the rate after it: a direct
@@ -110,7 +111,7 @@ struct KafkaBenchmark {
     }
 
     static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        duration.inSeconds
     }
 
     /// Sends one message at a time at a steady rate, awaiting each acknowledgement.
@@ -129,7 +130,7 @@ struct KafkaBenchmark {
                     let start = clock.now
                     _ = try await producer.send(KafkaOutgoingMessage(topic: topic, key: "k\(index % 50)", value: Self.payload(index: index, size: 200)))
                     let elapsed = clock.now - start
-                    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                    return elapsed.inSeconds
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }
@@ -150,14 +151,6 @@ struct KafkaBenchmark {
         let start = ContinuousClock.now
         try await work()
         let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    }
-}
-
-extension [Double] {
-    func percentile(_ fraction: Double) -> Double {
-        guard !isEmpty else { return .nan }
-        let sorted = self.sorted()
-        return sorted[Swift.min(sorted.count - 1, Int(Double(sorted.count - 1) * fraction + 0.5))]
+        return elapsed.inSeconds
     }
 }

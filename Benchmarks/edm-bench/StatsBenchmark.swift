@@ -1,3 +1,4 @@
+import EDMCore
 import EDMEvents
 import EDMKafka
 import EDMPostgres
@@ -274,7 +275,7 @@ private final class PortBox: @unchecked Sendable {
 }
 
 private func statsSeconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    duration.inSeconds
 }
 
 private func statsMedian(_ values: [Double]) -> Double { statsPercentile(values, 0.5) }

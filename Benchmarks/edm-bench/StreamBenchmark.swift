@@ -1,3 +1,4 @@
+import EDMCore
 import EDMEvents
 import EDMKafka
 import Foundation
@@ -230,7 +231,7 @@ struct StreamBenchmark {
     }
 
     static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        duration.inSeconds
     }
 
     /// Runs blocking socket work on a Dispatch thread, off the cooperative pool.

@@ -19,9 +19,6 @@ extension StreamBenchmark {
         private var live: [Bool] = []
         private var closed: [Bool] = []
 
-        /// Latency histogram in 50 µs buckets up to 10 s.
-        static let bucketWidth: Int64 = 50_000
-        static let bucketCount = 200_000
 
         private var polled: [pollfd] = []
         private let stopRequested = Atomic<Bool>(false)
@@ -30,7 +27,8 @@ extension StreamBenchmark {
         let windowStart = Atomic<Int64>(.max)
         let windowEnd = Atomic<Int64>(.max)
         // Written by the epoll thread only; read after `stop()`.
-        private var histogram = [Int](repeating: 0, count: Swarm.bucketCount + 1)
+        /// Produce-to-client latency in nanoseconds.
+        private var latencies = Samples(resolution: 1)
         private(set) var counted = 0
         private(set) var droppedNotices = 0
         private let liveCount = Atomic<Int>(0)
@@ -137,13 +135,7 @@ extension StreamBenchmark {
 
         /// Latency percentile in milliseconds over counted deliveries (call after `stop()`).
         func percentile(_ fraction: Double) -> Double {
-            let target = Int((Double(counted) * fraction).rounded(.up))
-            var seen = 0
-            for (bucket, count) in histogram.enumerated() {
-                seen += count
-                if seen >= max(1, target) { return Double(Int64(bucket) * Self.bucketWidth + Self.bucketWidth / 2) / 1e6 }
-            }
-            return .nan
+            latencies.percentile(fraction) / 1e6
         }
 
         private var chunk = [UInt8](repeating: 0, count: 65_536)
@@ -212,8 +204,7 @@ extension StreamBenchmark {
             if let sent = Self.number(after: Self.sessionMarker, inReversed: payload) {
                 deliveredCount.add(1, ordering: .relaxed)
                 guard sent >= windowStart.load(ordering: .relaxed), sent < windowEnd.load(ordering: .relaxed) else { return }
-                let bucket = min(Int(max(0, now - sent) / Self.bucketWidth), Self.bucketCount)
-                histogram[bucket] += 1
+                latencies.record(Double(max(0, now - sent)))
                 counted += 1
                 return
             }

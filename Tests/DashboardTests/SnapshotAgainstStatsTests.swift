@@ -139,16 +139,12 @@ struct SnapshotAgainstStatsTests {
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
-    /// Polls `probe` until it returns a value (or the deadline passes).
+    /// Waits for `probe`'s value, failing at once if stats exited.
     func eventually<T>(_ what: String, stats: ChildProcess?, timeout: Duration = .seconds(60), _ probe: () async throws -> T?) async throws -> T {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let value = try? await probe() { return value }
+        try await waitFor(what, timeout: timeout, failFast: {
             if let stats, !stats.process.isRunning {
                 throw ChildProcessError.exitedEarly(status: stats.process.terminationStatus, stderr: stats.standardError)
             }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw ChildProcessError.timedOut(what: what, stderr: stats?.standardError ?? "")
+        }, context: { stats?.standardError ?? "" }, probe)
     }
 }

@@ -57,25 +57,25 @@ struct StreamClientTests {
         // Replay from the test's start on every connection: the reconnect re-sends old events too.
         let task = Task { await client.run(watermark: { start }, send: recorder.append) }
         defer { task.cancel() }
-        try await eventually("first connection") { recorder.connections >= 1 }
+        try await waitUntil("first connection") { recorder.connections >= 1 }
 
         let first = (0..<3).map { Self.click("before-\($0)") }
         try await Self.produce(first, broker: broker.bootstrapServers)
-        try await eventually("three events") { recorder.events.count >= 3 }
+        try await waitUntil("three events") { recorder.events.count >= 3 }
         #expect(Set(recorder.events.map(\.id)) == Set(first.map(\.id)))
         #expect(recorder.events.first { $0.id == first[0].id }?.buttonId == "before-0")
 
         stream.signal(SIGTERM)
         _ = try await stream.waitForExit()
-        try await eventually("reconnecting") {
+        try await waitUntil("reconnecting") {
             if case .retrying = recorder.statuses.last { return true }
             return false
         }
         let whileDown = (0..<2).map { Self.click("down-\($0)") }
         try await Self.produce(whileDown, broker: broker.bootstrapServers)
         stream = try startStream(broker: broker, port: port)
-        try await eventually("second connection") { recorder.connections >= 2 }
-        try await eventually("replayed events") { Set(recorder.events.map(\.id)).isSuperset(of: whileDown.map(\.id)) }
+        try await waitUntil("second connection") { recorder.connections >= 2 }
+        try await waitUntil("replayed events") { Set(recorder.events.map(\.id)).isSuperset(of: whileDown.map(\.id)) }
 
         // Everything the client saw, through the model: each event counted once.
         var model = DashboardModel(now: Date())
@@ -98,7 +98,7 @@ struct StreamClientTests {
         let client = StreamClient(url: "ws://127.0.0.1:\(port)/v1/stream", token: "wrong-token", policy: policy)
         let task = Task { await client.run(watermark: { nil }, send: recorder.append) }
         defer { task.cancel() }
-        try await eventually("refusal", state: { "\(recorder.statuses.suffix(3))" }) {
+        try await waitUntil("refusal", context: { "\(recorder.statuses.suffix(3))" }) {
             recorder.statuses.contains { if case .failed(let reason, _) = $0 { reason == "HTTP 403: the key is not accepted" } else { false } }
         }
         #expect(recorder.connections == 0, "\(recorder.statuses)")
@@ -114,18 +114,5 @@ struct StreamClientTests {
         let lines = events.map { $0.sessionId + "\t" + String(decoding: $0.jsonData(), as: UTF8.self) }.joined(separator: "\n") + "\n"
         let result = try await runCommand("/usr/bin/env", ["kcat", "-P", "-b", broker, "-t", "edm-ui-click", "-K", "\t"], stdin: Data(lines.utf8))
         #expect(result.status == 0, "kcat: \(result.stderr)")
-    }
-
-    func eventually(
-        _ what: String, timeout: Duration = .seconds(30), state: () -> String = { "" }, _ condition: () -> Bool
-    ) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while !condition() {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("timed out waiting for \(what) \(state())")
-                throw ChildProcessError.timedOut(what: what, stderr: "")
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
     }
 }

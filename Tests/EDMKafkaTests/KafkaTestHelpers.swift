@@ -60,16 +60,6 @@ func collect(_ consumer: KafkaConsumer, count: Int, timeout: Duration = .seconds
     }
 }
 
-/// Polls `condition` every 50 ms until it holds or `timeout` passes.
-func eventually(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    return try await condition()
-}
-
 func messages(topic: String, count: Int, keys: Int = 10) -> [KafkaOutgoingMessage] {
     (0..<count).map { index in
         KafkaOutgoingMessage(topic: topic, key: "key-\(index % keys)", value: "value-\(index)")

@@ -84,6 +84,20 @@ struct AccessControlTests {
         }
     }
 
+    @Test("without API_KEYS a bearer value is unverified: a fresh value per request gets no fresh bucket")
+    func rateLimitIgnoresUnverifiedKeys() async throws {
+        let harness = try RelayHarness { $0.rateLimit = RateLimit(requestsPerMinute: 1, burst: 2) }
+        try await harness.run { client in
+            var statuses: [Int] = []
+            for index in 0..<4 {
+                let response = try await client.post("/v1/events", Payloads.click().text, headers: Self.bearer("made-up-\(index)"))
+                statuses.append(response.status.code)
+            }
+            // Keyed by address, so the burst of 2 is shared by every made-up key.
+            #expect(statuses == [202, 202, 429, 429])
+        }
+    }
+
     @Test("the token bucket refills at the configured rate")
     func bucketRefills() {
         let limiter = TokenBucketLimiter(limit: RateLimit(requestsPerMinute: 120, burst: 1))

@@ -44,8 +44,8 @@ struct DocumentationTests {
             #expect(response.status == .ok)
             let text = response.text
             for expected in [
-                #"relay_http_requests_total{route="/v1/events",method="POST",status="202"}"#,
-                #"relay_http_requests_total{route="/v1/events",method="POST",status="422"}"#,
+                #"http_server_requests_total{http_route="/v1/events",http_request_method="POST",http_response_status_code="202"}"#,
+                #"http_server_requests_total{http_route="/v1/events",http_request_method="POST",http_response_status_code="422"}"#,
                 #"relay_events_accepted_total{type="click"}"#,
                 #"relay_events_rejected_total{type="click",reason="invalid"}"#,
                 #"relay_events_rejected_total{type="unknown",reason="malformed_json"}"#,

@@ -33,7 +33,7 @@ struct CrashTests {
                 environment: world.executableEnvironment(port: port))
             let before = committed
             // Kill as soon as this incarnation has committed something: mid-stream, mid-batch.
-            try await eventually("progress after restart \(kills)", timeout: .seconds(40)) {
+            try await waitUntil("progress after restart \(kills)", timeout: .seconds(40)) {
                 committed = try await world.committedOffsetSum()
                 return committed > before
             }
@@ -85,7 +85,7 @@ struct CrashTests {
         for (environment, variable) in cases {
             let process = try ChildProcess(executable: BuiltProducts.executable("stats"), environment: environment)
             #expect(try await process.waitForExit() == 78, "\(variable)")
-            try await eventually("an error naming \(variable)", timeout: .seconds(5)) {
+            try await waitUntil("an error naming \(variable)", timeout: .seconds(5)) {
                 process.standardError.contains("configuration error: \(variable)")
             }
         }

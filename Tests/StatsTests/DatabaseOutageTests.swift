@@ -37,7 +37,7 @@ struct DatabaseOutageTests {
                 "-c", "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '\(database)'",
             ])
             try await world.produce(during.map(TestMessage.envelope))
-            try await eventually("ingest pauses") { running.ingestor.isPaused }
+            try await waitUntil("ingest pauses") { running.ingestor.isPaused }
             let summary = try await client.get("/v1/stats/summary")
             #expect(summary.status == 503)
             #expect(summary.json?["error"]?["code"] == "unavailable")
@@ -50,7 +50,7 @@ struct DatabaseOutageTests {
             // Back: the consumer resumes from where the database says and catches up exactly.
             try await TestPostgres.psql(server, ["-c", "ALTER DATABASE \(database) ALLOW_CONNECTIONS true"])
             try await world.waitUntilCaughtUp()
-            try await eventually("ingest resumes") { !running.ingestor.isPaused }
+            try await waitUntil("ingest resumes") { !running.ingestor.isPaused }
             #expect(try await client.getJSON("/v1/stats/summary", as: SummaryView.self).totalEvents == 500)
             #expect(try await client.get("/ready").status == 200)
         }

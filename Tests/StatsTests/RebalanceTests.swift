@@ -25,13 +25,13 @@ struct RebalanceTests {
         // partitions before the middle third is produced, so it has work it must commit.
         try await produce(0..<1000)
         let first = RunningIngestor(try world.ingestor())
-        try await eventually("the first member commits") { first.ingestor.committedMessageCount > 0 }
+        try await waitUntil("the first member commits") { first.ingestor.committedMessageCount > 0 }
         let second = RunningIngestor(try world.ingestor())
-        try await eventually("both members own partitions") {
+        try await waitUntil("both members own partitions") {
             !first.ingestor.consumer.assignment.isEmpty && !second.ingestor.consumer.assignment.isEmpty
         }
         try await produce(1000..<2000)
-        try await eventually("the second member commits") { second.ingestor.committedMessageCount > 0 }
+        try await waitUntil("the second member commits") { second.ingestor.committedMessageCount > 0 }
         // The first member leaves while the last third is being produced: its partitions move.
         let lastThird = Task { try await produce(2000..<stream.count) }
         try await first.finish()

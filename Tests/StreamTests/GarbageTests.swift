@@ -25,17 +25,28 @@ struct GarbageTests {
             KafkaOutgoingMessage(topic: topic, key: Array("g4".utf8), value: Array(newerSchema.serialized())),
             KafkaOutgoingMessage(topic: topic, key: Array("g5".utf8), value: nil),
             KafkaOutgoingMessage(topic: topic, key: "g6", value: "[1,2,"),
+            KafkaOutgoingMessage(topic: topic, key: "g7", value: #"{"topic":"edm-ui-click","uuid":"s-1"}"#),
         ]
+        // The reference relay's raw payload, as another Kafka client writes it: delivered.
+        let rawLegacy = KafkaOutgoingMessage(
+            topic: topic, key: "legacy",
+            value: #"{"topic":"edm-ui-click","uuid":"raw-session","event_timestamp":\#(Int64(start.timeIntervalSince1970 * 1000)),"properties":{"button_id":"raw-button"}}"#)
         let producer = try testProducer(broker.bootstrapServers)
-        try await producer.produce([factory.message(valid[0])] + garbage + [factory.message(valid[1]), factory.message(valid[2])])
+        try await producer.produce(
+            [factory.message(valid[0])] + garbage + [rawLegacy, factory.message(valid[1]), factory.message(valid[2])])
 
-        #expect(try await client.waitForEvents(3))
-        #expect(try await eventually { stream.server.stats.skippedCounts.values.reduce(0, +) == 6 })
+        #expect(try await client.waitForEvents(4))
+        #expect(try await eventually { stream.server.stats.skippedCounts.values.reduce(0, +) == 7 })
         #expect(stream.server.stats.skippedCounts == [
-            "malformed_json": 2, "invalid": 1, "unknown_type": 1, "unsupported_version": 1, "tombstone": 1,
+            "malformed_json": 2, "invalid_event": 2, "unknown_type": 1, "unsupported_schema_version": 1, "tombstone": 1,
         ])
-        #expect(Set(client.eventIDs) == Set(valid.map { $0.id.uuidString.lowercased() }))
-        #expect(client.allFrames.count == 4)  // the live notice and three events, nothing else
+        let legacyEvents = client.events.filter { $0["sessionId"]?.stringValue == "raw-session" }
+        #expect(legacyEvents.count == 1)
+        #expect(legacyEvents.first?["source"]?.stringValue == "legacy")
+        #expect(legacyEvents.first?["properties"]?["buttonId"]?.stringValue == "raw-button")
+        let legacyID = try #require(legacyEvents.first?["id"]?.stringValue)
+        #expect(Set(client.eventIDs) == Set(valid.map { $0.id.uuidString.lowercased() } + [legacyID]))
+        #expect(client.allFrames.count == 5)  // the live notice and four events, nothing else
 
         // Replays skip it too, from memory and from Kafka.
         let fromMemory = try await StreamClient.connect(port: stream.port, query: "since=\(EventTimestamp.string(from: start))")
@@ -43,7 +54,7 @@ struct GarbageTests {
         let restarted = try await RunningStream.start(bootstrap: broker.bootstrapServers)
         let fromKafka = try await StreamClient.connect(port: restarted.port, query: "last=20")
         #expect(Set(fromKafka.eventIDs) == Set(client.eventIDs))
-        #expect(fromKafka.events.count == 3)
+        #expect(fromKafka.events.count == 4)  // the raw payload keeps its position-derived id
 
         let metrics = String(decoding: try await RawHTTP.get(port: stream.port, path: "/metrics").body, as: UTF8.self)
         #expect(metrics.contains(#"stream_messages_skipped_total{reason="malformed_json"}"#))

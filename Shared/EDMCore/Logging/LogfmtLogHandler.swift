@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// A swift-log handler writing one logfmt line per record (`ts=… level=… msg=… key=value`),
 /// the format Heroku's log drains and most log tools parse without configuration.
@@ -103,10 +104,24 @@ extension LogfmtLogHandler {
     /// Installs logfmt logging for the process; `LOG_LEVEL` (trace…critical) sets the level.
     public static func bootstrap(environment: ConfigVars = .process) {
         let level = environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = LogfmtLogHandler(label: label)
-            handler.logLevel = level
-            return handler
+        bootstrapOnce {
+            LoggingSystem.bootstrap { label in
+                var handler = LogfmtLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            }
         }
     }
+
+    /// swift-log traps on a second bootstrap; every start-up path goes through here, so the
+    /// first one wins and later ones (tests running several commands in one process) do nothing.
+    public static func bootstrapOnce(_ bootstrap: () -> Void) {
+        let first = bootstrapped.withLock { done in
+            defer { done = true }
+            return !done
+        }
+        if first { bootstrap() }
+    }
+
+    private static let bootstrapped = Mutex(false)
 }

@@ -1,3 +1,4 @@
+import EDMCore
 import Foundation
 
 /// RFC 3339 timestamps at millisecond precision, the only date format on the wire.
@@ -54,8 +55,8 @@ public enum EventTimestamp {
 
     static func string(fromMilliseconds value: Int64) -> String {
         let clamped = min(max(value, minimumMilliseconds), maximumMilliseconds)
-        let (days, millisOfDay) = floorDivide(clamped, 86_400_000)
-        let (year, month, day) = civil(fromDays: days)
+        let (days, millisOfDay) = CivilDate.floorDivide(clamped, 86_400_000)
+        let (year, month, day) = CivilDate.date(fromDays: days)
         let hour = millisOfDay / 3_600_000
         let minute = millisOfDay / 60_000 % 60
         let second = millisOfDay / 1000 % 60
@@ -94,7 +95,7 @@ public enum EventTimestamp {
             let day = number(2), expect("Tt"), let hour = number(2), expect(":"),
             let minute = number(2), expect(":"), let second = number(2)
         else { return nil }
-        guard (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
+        guard (1...12).contains(month), (1...CivilDate.daysIn(month: month, year: year)).contains(day),
             hour <= 23, minute <= 59, second <= 59
         else { return nil }
         var millis: Int64 = 0
@@ -126,46 +127,12 @@ public enum EventTimestamp {
             return nil
         }
         guard index == bytes.count else { return nil }
-        let days = days(fromCivil: year, month, day)
+        let days = CivilDate.days(fromYear: year, month: month, day: day)
         let local = ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis
         return local - offsetMinutes * 60_000
     }
 
     // MARK: - Calendar arithmetic (proleptic Gregorian, H. Hinnant's algorithms)
-
-    private static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = floorDivide(y, 400).quotient
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    private static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = floorDivide(z, 146_097).quotient
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-
-    private static func daysIn(month: Int64, year: Int64) -> Int64 {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    private static func floorDivide(_ a: Int64, _ b: Int64) -> (quotient: Int64, remainder: Int64) {
-        let quotient = a / b - ((a % b != 0 && (a < 0) != (b < 0)) ? 1 : 0)
-        return (quotient, a - quotient * b)
-    }
 
     private static func pad(_ value: Int64, _ width: Int) -> String {
         let digits = String(value)

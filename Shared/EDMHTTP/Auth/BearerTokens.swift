@@ -69,7 +69,9 @@ public struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
         return try await next(request, context)
     }
 
-    static func token(in request: Request, allowQuery: Bool) -> String? {
+    /// The bearer value a request presents (`Authorization: Bearer <value>`, or `?token=` where
+    /// allowed), not yet checked against any list: the one parser of credentials.
+    public static func token(in request: Request, allowQuery: Bool) -> String? {
         if let header = request.headers[.authorization] {
             let parts = header.split(separator: " ", maxSplits: 1)
             if parts.count == 2, parts[0].lowercased() == "bearer" {

@@ -1,3 +1,4 @@
+import EDMCore
 import Hummingbird
 import Logging
 
@@ -23,7 +24,7 @@ public struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
 
     private func log(_ request: Request, _ context: Context, status: Int, started: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - started
-        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let milliseconds = elapsed.inMilliseconds
         context.logger.info("request", metadata: [
             "method": "\(request.method.rawValue)",
             "path": "\(request.uri.path)",

@@ -18,7 +18,6 @@ public enum OperationalRoutes {
     public static func add<Context: RequestContext>(
         to router: Router<Context>, service: String, readiness: [ReadinessCheck]
     ) {
-        _ = PrometheusMetrics.registry
         router.get("/health") { _, _ in
             jsonResponse(.ok, ["status": "ok", "service": service])
         }

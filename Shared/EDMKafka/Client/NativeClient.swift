@@ -52,35 +52,3 @@ final class NativeClient: @unchecked Sendable {
         return (low, high)
     }
 }
-
-/// Converts between Swift partition lists and `rd_kafka_topic_partition_list_t`.
-enum PartitionList {
-    static func make(_ offsets: [TopicPartitionOffset]) -> UnsafeMutablePointer<rd_kafka_topic_partition_list_t> {
-        let list = rd_kafka_topic_partition_list_new(Int32(max(offsets.count, 1)))!
-        for entry in offsets {
-            let element = rd_kafka_topic_partition_list_add(list, entry.topicPartition.topic, entry.topicPartition.partition)!
-            element.pointee.offset = entry.offset
-        }
-        return list
-    }
-
-    static func read(_ list: UnsafePointer<rd_kafka_topic_partition_list_t>) -> [TopicPartitionOffset] {
-        (0..<Int(list.pointee.cnt)).map { index in
-            let element = list.pointee.elems[index]
-            return TopicPartitionOffset(topic: String(cString: element.topic), partition: element.partition, offset: element.offset)
-        }
-    }
-
-    /// The first per-partition error in a list, if any.
-    static func firstError(_ list: UnsafePointer<rd_kafka_topic_partition_list_t>, context: String) -> KafkaError? {
-        for index in 0..<Int(list.pointee.cnt) {
-            let element = list.pointee.elems[index]
-            if element.err != RD_KAFKA_RESP_ERR_NO_ERROR {
-                return KafkaError(
-                    kind: .operation, error: element.err,
-                    context: "\(context) \(String(cString: element.topic))[\(element.partition)]")
-            }
-        }
-        return nil
-    }
-}

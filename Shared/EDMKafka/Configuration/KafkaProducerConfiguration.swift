@@ -1,3 +1,4 @@
+import EDMCore
 /// Producer tuning. Defaults favour safety (idempotent, acks=all) with a short linger so an
 /// awaited send costs about one broker round trip plus `linger`.
 public struct KafkaProducerConfiguration: Sendable {
@@ -33,13 +34,5 @@ public struct KafkaProducerConfiguration: Sendable {
         ]
         properties.merge(extraProperties) { _, new in new }
         return properties
-    }
-}
-
-extension Duration {
-    /// Whole milliseconds, rounded down (librdkafka's unit).
-    var milliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 }

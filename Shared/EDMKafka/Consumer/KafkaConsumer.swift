@@ -59,16 +59,14 @@ public final class KafkaConsumer: Service, Sendable {
         rd_kafka_poll_set_consumer(handle)
         switch configuration.subscription {
         case .group(_, let topics):
-            let list = PartitionList.make(topics.map { TopicPartitionOffset(topic: $0, partition: RD_KAFKA_PARTITION_UA, offset: 0) })
-            defer { rd_kafka_topic_partition_list_destroy(list) }
-            let error = rd_kafka_subscribe(handle, list)
+            let list = OwnedPartitionList(topics.map { TopicPartitionOffset(topic: $0, partition: RD_KAFKA_PARTITION_UA, offset: 0) })
+            let error = rd_kafka_subscribe(handle, list.pointer)
             guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
                 throw KafkaError(kind: .operation, error: error, context: "subscribe to \(topics)")
             }
         case .partitions(let offsets):
-            let list = PartitionList.make(offsets)
-            defer { rd_kafka_topic_partition_list_destroy(list) }
-            let error = rd_kafka_assign(handle, list)
+            let list = OwnedPartitionList(offsets)
+            let error = rd_kafka_assign(handle, list.pointer)
             guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
                 throw KafkaError(kind: .operation, error: error, context: "assign \(offsets)")
             }
@@ -104,11 +102,10 @@ public final class KafkaConsumer: Service, Sendable {
 
     /// Stores next-offsets to commit (offset = the next message to read).
     public func storeOffsets(_ offsets: [TopicPartitionOffset]) throws {
-        let list = PartitionList.make(offsets)
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        let error = try withOpenHandle { rd_kafka_offsets_store($0, list) }
+        let list = OwnedPartitionList(offsets)
+        let error = try withOpenHandle { rd_kafka_offsets_store($0, list.pointer) }
         if error != RD_KAFKA_RESP_ERR_NO_ERROR {
-            throw PartitionList.firstError(list, context: "store offset") ?? KafkaError(kind: .operation, error: error, context: "store offsets")
+            throw list.firstError(context: "store offset") ?? KafkaError(kind: .operation, error: error, context: "store offsets")
         }
     }
 
@@ -126,10 +123,9 @@ public final class KafkaConsumer: Service, Sendable {
     /// Commits exactly these next-offsets and waits for the broker.
     public func commit(_ offsets: [TopicPartitionOffset]) async throws {
         try await blocking { handle in
-            let list = PartitionList.make(offsets)
-            defer { rd_kafka_topic_partition_list_destroy(list) }
-            let error = rd_kafka_commit(handle, list, 0)
-            if let partitionError = PartitionList.firstError(list, context: "commit") { throw partitionError }
+            let list = OwnedPartitionList(offsets)
+            let error = rd_kafka_commit(handle, list.pointer, 0)
+            if let partitionError = list.firstError(context: "commit") { throw partitionError }
             guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
                 throw KafkaError(kind: .operation, error: error, context: "commit")
             }
@@ -139,13 +135,12 @@ public final class KafkaConsumer: Service, Sendable {
     /// The group's committed next-offsets for these partitions (negative when none).
     public func committed(_ partitions: [TopicPartition], timeout: Duration = .seconds(10)) async throws -> [TopicPartition: Int64] {
         try await blocking { handle in
-            let list = PartitionList.make(partitions.map { TopicPartitionOffset($0, offset: KafkaOffset.stored) })
-            defer { rd_kafka_topic_partition_list_destroy(list) }
-            let error = rd_kafka_committed(handle, list, Int32(timeout.milliseconds))
+            let list = OwnedPartitionList(partitions.map { TopicPartitionOffset($0, offset: KafkaOffset.stored) })
+            let error = rd_kafka_committed(handle, list.pointer, Int32(timeout.milliseconds))
             guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
                 throw KafkaError(kind: .operation, error: error, context: "committed offsets")
             }
-            return Dictionary(uniqueKeysWithValues: PartitionList.read(list).map { ($0.topicPartition, $0.offset) })
+            return Dictionary(uniqueKeysWithValues: list.entries.map { ($0.topicPartition, $0.offset) })
         }
     }
 
@@ -155,12 +150,11 @@ public final class KafkaConsumer: Service, Sendable {
     /// polls, so no message from before the seek is delivered after it returns.
     public func seek(_ offsets: [TopicPartitionOffset], timeout: Duration = .seconds(10)) async throws {
         try await onPollThread { [buffer] handle in
-            let list = PartitionList.make(offsets)
-            defer { rd_kafka_topic_partition_list_destroy(list) }
-            if let error = rd_kafka_seek_partitions(handle, list, Int32(timeout.milliseconds)) {
+            let list = OwnedPartitionList(offsets)
+            if let error = rd_kafka_seek_partitions(handle, list.pointer, Int32(timeout.milliseconds)) {
                 throw KafkaError(kind: .operation, consuming: error, context: "seek")
             }
-            if let error = PartitionList.firstError(list, context: "seek") { throw error }
+            if let error = list.firstError(context: "seek") { throw error }
             buffer.discard(partitions: Set(offsets.map(\.topicPartition)))
         }
     }
@@ -173,14 +167,13 @@ public final class KafkaConsumer: Service, Sendable {
         let connection = self.connection
         let client = self.client
         let (answered, unanswered) = try await blocking { handle -> ([TopicPartition: Int64], [TopicPartition]) in
-            let list = PartitionList.make(timestamps.map { TopicPartitionOffset($0.key, offset: $0.value) })
-            defer { rd_kafka_topic_partition_list_destroy(list) }
-            let error = rd_kafka_offsets_for_times(handle, list, Int32(timeout.milliseconds))
+            let list = OwnedPartitionList(timestamps.map { TopicPartitionOffset($0.key, offset: $0.value) })
+            let error = rd_kafka_offsets_for_times(handle, list.pointer, Int32(timeout.milliseconds))
             guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
                 throw KafkaError(kind: .operation, error: error, context: "offsets for times")
             }
-            if let partitionError = PartitionList.firstError(list, context: "offsets for times") { throw partitionError }
-            let answered = Dictionary(uniqueKeysWithValues: PartitionList.read(list).map { ($0.topicPartition, $0.offset) })
+            if let partitionError = list.firstError(context: "offsets for times") { throw partitionError }
+            let answered = Dictionary(uniqueKeysWithValues: list.entries.map { ($0.topicPartition, $0.offset) })
             var unanswered: [TopicPartition] = []
             for (partition, offset) in answered where offset < 0 {
                 let marks = try client.watermarks(partition, timeout: timeout)
@@ -219,10 +212,9 @@ public final class KafkaConsumer: Service, Sendable {
         let owned = assignment.sorted()
         guard !owned.isEmpty else { return [] }
         return try withOpenHandle { handle in
-            let list = PartitionList.make(owned.map { TopicPartitionOffset($0, offset: KafkaOffset.stored) })
-            defer { rd_kafka_topic_partition_list_destroy(list) }
-            rd_kafka_position(handle, list)
-            return PartitionList.read(list).map { entry in
+            let list = OwnedPartitionList(owned.map { TopicPartitionOffset($0, offset: KafkaOffset.stored) })
+            rd_kafka_position(handle, list.pointer)
+            return list.entries.map { entry in
                 var low: Int64 = -1
                 var high: Int64 = -1
                 rd_kafka_get_watermark_offsets(handle, entry.topicPartition.topic, entry.topicPartition.partition, &low, &high)

@@ -45,9 +45,8 @@ struct TimestampLocator {
 
     /// Offset and timestamp of the first message at or after `offset`, nil if none arrives.
     private func read(_ partition: TopicPartition, at offset: Int64) throws(KafkaError) -> (Int64, Int64)? {
-        let list = PartitionList.make([TopicPartitionOffset(partition, offset: offset)])
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        let error = rd_kafka_assign(client.handle, list)
+        let list = OwnedPartitionList([TopicPartitionOffset(partition, offset: offset)])
+        let error = rd_kafka_assign(client.handle, list.pointer)
         guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
             throw KafkaError(kind: .operation, error: error, context: "assign for timestamp search")
         }

@@ -1,3 +1,4 @@
+import EDMCore
 import Foundation
 
 /// Formats and parses timestamps by hand: no locale, no shared formatter (DateFormatter is not
@@ -6,8 +7,8 @@ enum PostgresTimestamp {
     /// `2024-05-06T07:08:09.123456Z` (or PostgreSQL's `... BC` form before year 1).
     static func format(_ date: Date) -> String {
         let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
-        let (days, microOfDay) = floorDivide(micros, 86_400_000_000)
-        let (year, month, day) = civil(fromDays: days)
+        let (days, microOfDay) = CivilDate.floorDivide(micros, 86_400_000_000)
+        let (year, month, day) = CivilDate.date(fromDays: days)
         let second = microOfDay / 1_000_000
         let fraction = microOfDay % 1_000_000
         let time =
@@ -82,7 +83,7 @@ enum PostgresTimestamp {
         var civilYear = year
         if scanner.take(" BC") { civilYear = 1 - year }
         guard scanner.atEnd else { return nil }
-        let days = days(fromCivil: civilYear, month, day)
+        let days = CivilDate.days(fromYear: civilYear, month: month, day: day)
         let micros = days * 86_400_000_000 + microOfDay - offsetSeconds * 1_000_000
         return Date(timeIntervalSince1970: Double(micros) / 1_000_000)
     }
@@ -90,33 +91,6 @@ enum PostgresTimestamp {
     private static func pad(_ value: Int64, _ width: Int) -> String {
         let digits = String(value)
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
-    }
-
-    private static func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
-        let quotient = a / b, remainder = a % b
-        return remainder < 0 ? (quotient - 1, remainder + b) : (quotient, remainder)
-    }
-
-    // Howard Hinnant's civil-date algorithms (proleptic Gregorian, astronomical years).
-    static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }
 

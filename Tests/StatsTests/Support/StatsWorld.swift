@@ -118,7 +118,7 @@ struct StatsWorld: Sendable {
     /// Waits until the stored offsets cover every produced message (everything committed).
     func waitUntilCaughtUp(timeout: Duration = .seconds(45)) async throws {
         let produced = try await producedMessageCount()
-        try await eventually("all \(produced) messages committed", timeout: timeout) {
+        try await waitUntil("all \(produced) messages committed", timeout: timeout) {
             try await snapshot().offsets.values.reduce(0, +) == produced
         }
     }
@@ -137,31 +137,6 @@ let quietLogger: Logger = {
     return logger
 }()
 
-struct TimedOut: Error, CustomStringConvertible {
-    let what: String
-    var description: String { "timed out waiting for \(what)" }
-}
-
-/// Polls `condition` every 50 ms until it holds; throws when `timeout` passes first. A condition
-/// that throws (a database that is still coming back) counts as "not yet" until the deadline,
-/// when its last error is rethrown.
-func eventually(
-    _ what: String, timeout: Duration = .seconds(30), _ condition: () async throws -> Bool
-) async throws {
-    let deadline = ContinuousClock.now + timeout
-    var lastError: (any Error)?
-    while ContinuousClock.now < deadline {
-        do {
-            if try await condition() { return }
-            lastError = nil
-        } catch {
-            lastError = error
-        }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    if try await condition() { return }
-    throw lastError ?? TimedOut(what: what)
-}
 
 /// Runs an ingestor in the background; `finish()` stops it and waits for it to return.
 final class RunningIngestor: Sendable {

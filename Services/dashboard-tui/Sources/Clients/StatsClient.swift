@@ -1,3 +1,4 @@
+import EDMCore
 import AsyncHTTPClient
 import EDMEvents
 import Foundation
@@ -107,12 +108,5 @@ public struct StatsClient: Sendable {
             return "host not found"
         }
         return text.count > 120 ? String(text.prefix(119)) + "…" : text
-    }
-}
-
-extension Duration {
-    /// Whole milliseconds (for APIs that take a count).
-    var milliseconds: Int64 {
-        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
     }
 }

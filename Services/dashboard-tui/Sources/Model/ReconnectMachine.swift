@@ -1,3 +1,4 @@
+import EDMCore
 import Foundation
 
 /// How long to wait between attempts: exponential from `initialDelay`, capped at `maxDelay`,
@@ -33,7 +34,7 @@ public struct ReconnectPolicy: Sendable, Equatable {
     }
 
     func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        duration.inSeconds
     }
 }
 

@@ -3,7 +3,8 @@ import Metrics
 
 /// The relay's Prometheus series, recorded through swift-metrics (rendered by `/metrics`).
 ///
-/// - `relay_http_requests_total{route,method,status}`: every request, by matched route.
+/// - `http_server_requests_total{http_route,http_request_method,http_response_status_code}`:
+///   every request, by matched route (Hummingbird's metrics middleware, on every service).
 /// - `relay_events_accepted_total{type}`: events acknowledged by the broker.
 /// - `relay_events_rejected_total{type,reason}`: events refused, by why (see ``RejectionReason``).
 /// - `relay_produce_duration_seconds`: enqueue to last acknowledgement, per request.
@@ -25,32 +26,20 @@ public enum RelayMetrics {
     /// The `type` label when the event type could not be told (malformed JSON, no valid `type`).
     public static let unknownType = "unknown"
 
-    static func request(route: String, method: String, status: Int) {
-        _ = PrometheusMetrics.registry
-        Counter(
-            label: "relay_http_requests_total",
-            dimensions: [("route", route), ("method", method), ("status", String(status))]
-        ).increment()
-    }
-
     static func accepted(type: String, count: Int = 1) {
-        _ = PrometheusMetrics.registry
         Counter(label: "relay_events_accepted_total", dimensions: [("type", type)]).increment(by: count)
     }
 
     static func rejected(type: String, reason: RejectionReason, count: Int = 1) {
-        _ = PrometheusMetrics.registry
         Counter(label: "relay_events_rejected_total", dimensions: [("type", type), ("reason", reason.rawValue)])
             .increment(by: count)
     }
 
     static func produceDuration(_ duration: Duration) {
-        _ = PrometheusMetrics.registry
         Timer(label: "relay_produce_duration_seconds").recordNanoseconds(nanoseconds(duration))
     }
 
     static func queueDepth(_ depth: Int) {
-        _ = PrometheusMetrics.registry
         Gauge(label: "relay_producer_queue_depth").record(depth)
     }
 

@@ -4,6 +4,11 @@ import Hummingbird
 /// Adds `Access-Control-Allow-Origin` (and friends) to every response, errors included, for a
 /// request whose `Origin` the policy allows, so browsers can read the relay's answers.
 /// Preflights are answered by the `OPTIONS` routes (``CORSPreflight``).
+///
+/// Not Hummingbird's `CORSMiddleware` (stats uses that one, for its fixed `*` policy): it sends
+/// `Access-Control-Expose-Headers` only on preflights, so browsers could not read `Retry-After`
+/// on a 429 or 503, and its origin list (`oneOf`) is variadic, so it cannot take
+/// `CORS_ALLOWED_ORIGINS` read at start-up.
 struct CORSHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     let policy: CORSPolicy
 

@@ -4,17 +4,19 @@ import HTTPTypes
 import Hummingbird
 
 /// Limits event POSTs per client with ``TokenBucketLimiter``: 429 with Retry-After when a
-/// client's bucket is empty. The client is its API key when it sent one (auth runs first, so
-/// the key is valid), otherwise its address: the last `X-Forwarded-For` hop (the one Heroku's
+/// client's bucket is empty. The client is its API key when that key is one of `API_KEYS` (an
+/// unverified bearer value, as on a relay without keys, would let a client pick a fresh bucket
+/// per request), otherwise its address: the last `X-Forwarded-For` hop (the one Heroku's
 /// router appends) or the TCP peer.
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = RelayRequestContext
 
     let limiter: TokenBucketLimiter
+    let keys: BearerTokens
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method == .post else { return try await next(request, context) }
-        switch limiter.take(Self.clientKey(request, context)) {
+        switch limiter.take(Self.clientKey(request, context, keys: keys)) {
         case .allowed:
             return try await next(request, context)
         case .limited(let retryAfter):
@@ -27,12 +29,9 @@ struct RateLimitMiddleware: RouterMiddleware {
 
     private static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
 
-    static func clientKey(_ request: Request, _ context: Context) -> String {
-        if let authorization = request.headers[.authorization] {
-            let parts = authorization.split(separator: " ", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == "bearer" {
-                return "key:" + parts[1]
-            }
+    static func clientKey(_ request: Request, _ context: Context, keys: BearerTokens) -> String {
+        if !keys.isOpen, let key = BearerAuthMiddleware<Context>.token(in: request, allowQuery: false), keys.accepts(key) {
+            return "key:" + key
         }
         if let forwarded = request.headers[Self.forwardedFor],
             let last = forwarded.split(separator: ",").last.map({ String($0).trimmingWhitespace }),

@@ -1,3 +1,4 @@
+import EDMCore
 import Synchronization
 
 /// One token bucket per client key: `burst` tokens, refilled at `perSecond`. In memory and per
@@ -57,6 +58,6 @@ final class TokenBucketLimiter: Sendable {
     }
 
     private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        duration.inSeconds
     }
 }

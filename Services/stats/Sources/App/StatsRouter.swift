@@ -7,8 +7,7 @@ public enum StatsRouter {
     public static func make(routes: StatsRoutes, readiness: [ReadinessCheck]) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         // Middleware first: it only wraps routes added after it.
-        router.add(middleware: RequestLogMiddleware())
-        router.add(middleware: JSONErrorMiddleware())
+        StandardMiddleware.add(to: router)
         // Read-only aggregates for dashboards on other origins.
         router.add(middleware: CORSMiddleware(allowOrigin: .all, allowHeaders: [.contentType], allowMethods: [.get]))
         routes.add(to: router)

@@ -24,6 +24,8 @@ public struct StatsServer: Sendable {
         _ configuration: StatsConfiguration, databaseWait: Duration = .seconds(60),
         logger: Logger = Logger(label: "stats")
     ) async throws -> StatsServer {
+        // The composition root: in-process tests build it without the command's start-up path.
+        PrometheusMetrics.bootstrap()
         var ingestDatabase = configuration.database
         ingestDatabase.poolSize = 2
         ingestDatabase.applicationName = ingestDatabase.applicationName ?? "stats-ingest"

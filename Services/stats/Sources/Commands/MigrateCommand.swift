@@ -1,4 +1,5 @@
 import ArgumentParser
+import EDMCore
 import EDMPostgres
 import Logging
 
@@ -10,7 +11,7 @@ struct MigrateCommand: AsyncParsableCommand {
         discussion: "Reads DATABASE_URL. Safe to run while stats processes are running, and more than once.")
 
     func run() async throws {
-        let database = try CommandEnvironment.load(PostgresConfiguration.fromEnvironment)
+        let database = try CommandStartup.load("stats migrate", PostgresConfiguration.fromEnvironment)
         let logger = Logger(label: "stats.migrate")
         let pool = PostgresPool(configuration: database, logger: logger)
         do {

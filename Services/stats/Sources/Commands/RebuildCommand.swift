@@ -1,6 +1,7 @@
 import ArgumentParser
 import EDMCore
 import EDMEvents
+import EDMHTTP
 import EDMKafka
 import EDMPostgres
 import Foundation
@@ -26,7 +27,7 @@ struct RebuildCommand: AsyncParsableCommand {
     var allowPartial = false
 
     func run() async throws {
-        let (database, kafka, names) = try CommandEnvironment.load { environment throws(ConfigError) in
+        let (database, kafka, names) = try ServiceStartup.load("stats rebuild") { environment throws(ConfigError) in
             (
                 try PostgresConfiguration.fromEnvironment(environment), try KafkaConnection.fromEnvironment(environment),
                 try StatsConfiguration.kafkaNames(environment)

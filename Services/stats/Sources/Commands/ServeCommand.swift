@@ -1,4 +1,5 @@
 import ArgumentParser
+import EDMHTTP
 import Logging
 
 /// `stats serve`: consume, count and serve until SIGTERM.
@@ -14,7 +15,7 @@ struct ServeCommand: AsyncParsableCommand {
             """)
 
     func run() async throws {
-        let configuration = try CommandEnvironment.load(StatsConfiguration.fromEnvironment)
+        let configuration = try ServiceStartup.load("stats", StatsConfiguration.fromEnvironment)
         let logger = Logger(label: "stats")
         let server = try await StatsServer.prepare(configuration, logger: logger)
         try await server.run()

@@ -1,3 +1,4 @@
+import EDMEvents
 import EDMPostgres
 
 /// The statements that add a batch's increments to the aggregate tables: one `INSERT ... SELECT

@@ -1,3 +1,4 @@
+import EDMEvents
 import EDMKafka
 import EDMPostgres
 import Foundation

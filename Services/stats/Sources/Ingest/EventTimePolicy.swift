@@ -1,3 +1,4 @@
+import EDMCore
 import Foundation
 
 /// Which clock places an event in the time buckets.
@@ -31,7 +32,7 @@ public struct EventTimePolicy: Sendable, Hashable {
     }
 
     static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        duration.inSeconds
     }
 
     private static func describe(_ duration: Duration) -> String {

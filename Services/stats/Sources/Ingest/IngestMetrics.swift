@@ -1,3 +1,5 @@
+import EDMCore
+import EDMEvents
 import EDMHTTP
 import EDMKafka
 import Metrics
@@ -29,8 +31,6 @@ final class IngestMetrics: Sendable {
     private let rate = RateWindow(window: .seconds(10))
 
     init() {
-        // Metrics made before swift-metrics is bootstrapped would go nowhere.
-        _ = PrometheusMetrics.registry
         duplicates = Counter(label: "stats_events_duplicate_total")
         fenced = Counter(label: "stats_messages_fenced_total")
         batchSize = Recorder(label: "stats_batch_messages", aggregate: true)
@@ -52,7 +52,7 @@ final class IngestMetrics: Sendable {
         if outcome.duplicates > 0 { duplicates.increment(by: outcome.duplicates) }
         if outcome.fenced > 0 { fenced.increment(by: outcome.fenced) }
         batchSize.record(messages)
-        commitTime.recordNanoseconds(Int64(duration.components.seconds) * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        commitTime.recordNanoseconds(duration.nanoseconds)
         rate.add(messages)
         rateGauge.record(rate.perSecond())
     }

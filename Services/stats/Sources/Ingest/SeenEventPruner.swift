@@ -17,7 +17,6 @@ public struct SeenEventPruner: Service {
         self.store = IngestStore(pool: pool)
         self.settings = settings
         self.logger = logger
-        _ = PrometheusMetrics.registry
         self.pruned = Counter(label: "stats_seen_events_pruned_total")
     }
 

@@ -1,4 +1,5 @@
 import EDMEvents
+import EDMHTTP
 import EDMKafka
 import EDMPostgres
 import Foundation
@@ -41,6 +42,8 @@ public final class StatsIngestor: Service, Sendable {
         connection: KafkaConnection, names: KafkaNames, consumerGroup: String, pool: PostgresPool,
         settings: IngestSettings, logger: Logger = Logger(label: "stats.ingest")
     ) throws(KafkaError) {
+        // Metrics bind to the factory present when created; tests build the ingestor directly.
+        PrometheusMetrics.bootstrap()
         let store = IngestStore(pool: pool)
         let shared = SharedState()
         let handler = RebalanceHandler(

@@ -1,3 +1,4 @@
+import DequeModule
 import EDMKafka
 import Hummingbird
 
@@ -49,8 +50,8 @@ struct ClientOutbox: Sendable {
     let policy: OverflowPolicy
     var filter: StreamFilter
     private(set) var phase: Phase = .replaying
-    private var history = Fifo<OutboundFrame>()
-    private var live = Fifo<LiveEntry>()
+    private var history = Deque<OutboundFrame>()
+    private var live = Deque<LiveEntry>()
     private var liveEntries = 0
     private(set) var liveEventCount = 0
     private var liveNext: [Int64] = []

@@ -110,30 +110,31 @@ public struct StreamConfiguration: Sendable {
     }
 
     /// The config vars, for `--help` (kept next to the reader so the two cannot drift apart).
-    public static let variables: [(name: String, summary: String)] = [
-        ("PORT", "HTTP port (default 5003); HOST picks the interface (default 0.0.0.0)."),
-        ("KAFKA_URL", "Required. Brokers: kafka+ssl://host:port,... or host:port for plaintext."),
-        ("KAFKA_TRUSTED_CERT, KAFKA_CLIENT_CERT, KAFKA_CLIENT_CERT_KEY", "PEM strings for TLS (Heroku Kafka)."),
-        ("KAFKA_PREFIX", "Multi-tenant prefix of every topic, e.g. columbia-12345. (default none)."),
-        ("KAFKA_SSL_VERIFY_HOSTNAME", "Check broker hostnames against certificates (default false)."),
-        ("STREAM_TOKENS", "Comma list of accepted client tokens (Authorization: Bearer or ?token=). Unset: open, with a warning."),
-        ("STREAM_REDACT_USER_AGENT", "true (default) sends pageload userAgent as \"\"; false sends it."),
-        ("STREAM_QUEUE_SIZE", "Events queued per client before its overflow policy applies (default 1000)."),
-        ("STREAM_OVERFLOW", "drop (default: drop and later send {\"kind\":\"dropped\",\"count\":N}) or close (close code 4000)."),
-        ("STREAM_MAX_CLIENTS", "Most clients at once; more get 503 before the upgrade (default 10000)."),
-        ("STREAM_MAX_FRAME_BYTES", "Largest message a client may send (default 65536)."),
-        ("STREAM_PING_INTERVAL_SECONDS", "Ping period; a client that misses a pong is closed (default 30)."),
-        ("STREAM_STALL_TIMEOUT_SECONDS", "Disconnect a client whose socket accepts nothing for this long (default 60)."),
-        ("STREAM_IDLE_TIMEOUT_SECONDS", "Close idle HTTP keep-alive connections after this long (default 60)."),
-        ("STREAM_RECENT_EVENTS", "Events kept in memory for fast replay (default 10000)."),
-        ("STREAM_REPLAY_MAX", "Largest last=N (default 10000)."),
-        ("STREAM_REPLAY_TIMEOUT_SECONDS", "Time a replay may take before the client is closed (default 30)."),
-        ("STREAM_FETCH_WAIT_MS", "Consumer fetch.wait.max.ms (default 100; lower it on the mock broker)."),
-        ("STREAM_PUBLISH_INTERVAL_MS", "Fan out at most this often, with all events since (default 10; fewer socket writes under load)."),
-        ("STREAM_SHUTDOWN_GRACE_SECONDS", "Time clients get to take the close (1001) on SIGTERM (default 10)."),
-        ("STREAM_INSTANCE_ID", "Name of this instance in logs (default DYNO, then HOSTNAME)."),
-        ("LOG_LEVEL", "trace, debug, info (default), notice, warning, error, critical."),
-    ]
+    public static let variables: [ConfigVariable] =
+        StandardConfigVariables.listen(defaultPort: 5003) + StandardConfigVariables.kafka + [
+            ConfigVariable(
+                "STREAM_TOKENS", "Comma list of accepted client tokens (Authorization: Bearer or ?token=). Unset: open, with a warning."),
+            ConfigVariable("STREAM_REDACT_USER_AGENT", default: "true", "true sends pageload userAgent as \"\"; false sends it."),
+            ConfigVariable("STREAM_QUEUE_SIZE", default: "1000", "Events queued per client before its overflow policy applies."),
+            ConfigVariable(
+                "STREAM_OVERFLOW", default: "drop",
+                "drop (drop, then send {\"kind\":\"dropped\",\"count\":N}) or close (close code 4000)."),
+            ConfigVariable("STREAM_MAX_CLIENTS", default: "10000", "Most clients at once; more get 503 before the upgrade."),
+            ConfigVariable("STREAM_MAX_FRAME_BYTES", default: "65536", "Largest message a client may send."),
+            ConfigVariable("STREAM_PING_INTERVAL_SECONDS", default: "30", "Ping period; a client that misses a pong is closed."),
+            ConfigVariable(
+                "STREAM_STALL_TIMEOUT_SECONDS", default: "60", "Disconnect a client whose socket accepts nothing for this long."),
+            ConfigVariable("STREAM_IDLE_TIMEOUT_SECONDS", default: "60", "Close idle HTTP keep-alive connections after this long."),
+            ConfigVariable("STREAM_RECENT_EVENTS", default: "10000", "Events kept in memory for fast replay."),
+            ConfigVariable("STREAM_REPLAY_MAX", default: "10000", "Largest last=N."),
+            ConfigVariable("STREAM_REPLAY_TIMEOUT_SECONDS", default: "30", "Time a replay may take before the client is closed."),
+            ConfigVariable("STREAM_FETCH_WAIT_MS", default: "100", "Consumer fetch.wait.max.ms (lower it on the mock broker)."),
+            ConfigVariable(
+                "STREAM_PUBLISH_INTERVAL_MS", default: "10", "Fan out at most this often, with all events since (fewer socket writes)."),
+            ConfigVariable("STREAM_SHUTDOWN_GRACE_SECONDS", default: "10", "Time clients get to take the close (1001) on SIGTERM."),
+            ConfigVariable("STREAM_INSTANCE_ID", default: "DYNO, then HOSTNAME", "Name of this instance in logs."),
+            StandardConfigVariables.logLevel,
+        ]
 }
 
 /// What happens to a client whose queue is full.

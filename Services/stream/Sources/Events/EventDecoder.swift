@@ -3,39 +3,25 @@ import EDMKafka
 import Foundation
 import Hummingbird
 
-/// Why a Kafka message was not forwarded. Every case is counted
-/// (`stream_messages_skipped_total{reason}`); none is ever sent to a client raw.
-enum SkipReason: String, Error, CaseIterable {
-    /// A message with no value (a delete marker on compacted topics).
-    case tombstone
-    case malformedJSON = "malformed_json"
-    /// JSON, but not a valid envelope (missing or wrong fields).
-    case invalid
-    /// A `type` this build does not know (from a newer producer).
-    case unknownType = "unknown_type"
-    case unsupportedVersion = "unsupported_version"
-}
-
-/// Turns Kafka messages into `StreamEvent`s with the strict envelope decoder, so clients only
-/// ever see events the relay would have accepted.
+/// Turns Kafka messages into `StreamEvent`s with the shared ``EventRecordDecoder``, so clients
+/// see exactly the events stats counts (raw reference-relay payloads included), and skipped
+/// messages carry the same reasons in both services' metrics.
 struct EventDecoder: Sendable {
+    let records: EventRecordDecoder
     var redactUserAgent: Bool
 
+    init(names: KafkaNames, redactUserAgent: Bool) {
+        self.records = EventRecordDecoder(names: names)
+        self.redactUserAgent = redactUserAgent
+    }
+
     func decode(_ message: KafkaMessage) -> Result<StreamEvent, SkipReason> {
-        guard let value = message.value else { return .failure(.tombstone) }
-        let envelope: EventEnvelope
-        do {
-            envelope = try EventEnvelope.decode(from: Data(value))
-        } catch {
-            switch error {
-            case .malformedJSON: return .failure(.malformedJSON)
-            case .invalid: return .failure(.invalid)
-            case .unknownType: return .failure(.unknownType)
-            case .unsupportedSchemaVersion: return .failure(.unsupportedVersion)
-            }
+        let record = EventRecord(
+            topic: message.topic, partition: message.partition, offset: message.offset,
+            value: message.value, timestampMilliseconds: message.timestampMilliseconds)
+        return records.decode(record).map {
+            event($0, partition: message.topicPartition, offset: message.offset, timestamp: message.timestampMilliseconds)
         }
-        return .success(event(envelope, partition: message.topicPartition, offset: message.offset,
-                              timestamp: message.timestampMilliseconds))
     }
 
     func event(_ envelope: EventEnvelope, partition: TopicPartition, offset: Int64, timestamp: Int64?) -> StreamEvent {

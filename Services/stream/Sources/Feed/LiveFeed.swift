@@ -132,7 +132,7 @@ final class LiveFeed: Service, Sendable {
             subscription: .partitions(positions.sorted { $0.key < $1.key }.map { TopicPartitionOffset($0.key, offset: $0.value) }))
         consumerConfiguration.clientID = configuration.clientID(role: "live")
         consumerConfiguration.bufferCapacity = 20_000
-        consumerConfiguration.extraProperties = ["fetch.wait.max.ms": String(configuration.fetchWait.wholeMilliseconds)]
+        consumerConfiguration.extraProperties = ["fetch.wait.max.ms": String(configuration.fetchWait.milliseconds)]
             .merging(configuration.consumerProperties) { _, configured in configured }
         return try KafkaConsumer(connection: configuration.kafka, configuration: consumerConfiguration, logger: logger)
     }

@@ -1,3 +1,4 @@
+import EDMEvents
 import Metrics
 import Synchronization
 
@@ -22,7 +23,7 @@ final class StreamMetrics: Sendable {
     private let deliveredCounter = Counter(label: "stream_events_delivered_total")
     private let droppedCounter = Counter(label: "stream_events_dropped_total")
     private let skippedCounters: [SkipReason: Counter] = Dictionary(
-        uniqueKeysWithValues: SkipReason.allCases.map {
+        uniqueKeysWithValues: SkipReason.decodeReasons.map {
             ($0, Counter(label: "stream_messages_skipped_total", dimensions: [("reason", $0.rawValue)]))
         })
     private let closedCounters: [CloseReason: Counter] = Dictionary(
@@ -121,8 +122,7 @@ public final class StreamStats: Sendable {
     public var deliveredCount: Int { delivered.load(ordering: .relaxed) }
     /// Events not sent to slow clients.
     public var droppedCount: Int { dropped.load(ordering: .relaxed) }
-    /// Messages skipped as garbage, by reason (`malformed_json`, `invalid`, `unknown_type`,
-    /// `unsupported_version`, `tombstone`).
+    /// Messages skipped as garbage, by ``SkipReason`` label (`malformed_json`, `invalid_event`, ...).
     public var skippedCounts: [String: Int] { skips.withLock { $0 } }
     /// Clients closed by the server, by reason (`slow`, `stalled`, `shutdown`, `replay_failed`).
     public var closedCounts: [String: Int] { closes.withLock { $0 } }

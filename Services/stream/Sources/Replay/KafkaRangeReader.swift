@@ -25,7 +25,7 @@ struct KafkaRangeReader: Sendable {
             subscription: .partitions(remaining.map { TopicPartitionOffset($0.key, offset: $0.value.lowerBound) }))
         configuration.clientID = clientID
         configuration.bufferCapacity = 2_000
-        configuration.extraProperties = ["fetch.wait.max.ms": String(fetchWait.wholeMilliseconds)]
+        configuration.extraProperties = ["fetch.wait.max.ms": String(fetchWait.milliseconds)]
             .merging(extraProperties) { _, configured in configured }
         let consumer = try KafkaConsumer(connection: connection, configuration: configuration, logger: logger)
         do {

@@ -1,3 +1,4 @@
+import EDMCore
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -46,7 +47,7 @@ public struct TrafficRunner: Service {
             while !stop.isSet && !Task.isCancelled {
                 if let maxEvents = settings.maxEvents, tally.snapshot.generated >= maxEvents { break }
                 if let duration = settings.durationSeconds, dueSeconds >= duration { break }
-                let elapsed = start.duration(to: clock.now).seconds
+                let elapsed = start.duration(to: clock.now).inSeconds
                 if elapsed >= nextReport {
                     nextReport += settings.reportIntervalSeconds
                     logger.info("traffic progress", metadata: metadata(tally.snapshot))
@@ -93,11 +94,4 @@ private final class StopFlag: @unchecked Sendable {
     private var stopped = false
     var isSet: Bool { lock.withLock { stopped } }
     func set() { lock.withLock { stopped = true } }
-}
-
-extension Duration {
-    fileprivate var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) * 1e-18
-    }
 }

@@ -24,13 +24,12 @@ public struct StreamServer: Sendable {
         configuration: StreamConfiguration, logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws(KafkaError) {
-        // swift-metrics binds each metric to the factory present when it is created: bootstrap
-        // Prometheus before creating any.
-        _ = PrometheusMetrics.registry
+        // The composition root: in-process tests build it without the command's start-up path.
+        PrometheusMetrics.bootstrap()
         let metrics = StreamMetrics()
         let hub = ClientHub(
             maxClients: configuration.maxClients, recentCapacity: configuration.recentEventCapacity, metrics: metrics)
-        let decoder = EventDecoder(redactUserAgent: configuration.redactUserAgent)
+        let decoder = EventDecoder(names: configuration.names, redactUserAgent: configuration.redactUserAgent)
         let feed = try LiveFeed(configuration: configuration, hub: hub, decoder: decoder, metrics: metrics, logger: logger)
         let replayer = Replayer(
             hub: hub, metadata: feed.metadata,
@@ -44,8 +43,7 @@ public struct StreamServer: Sendable {
         }
 
         let router = Router(context: BasicRequestContext.self)
-        router.add(middleware: RequestLogMiddleware())
-        router.add(middleware: JSONErrorMiddleware())
+        StandardMiddleware.add(to: router)
         OperationalRoutes.add(
             to: router, service: "stream",
             readiness: [
@@ -61,8 +59,7 @@ public struct StreamServer: Sendable {
         let rejections = UpgradeRejections()
         let webSocketRouter = Router(context: StreamRequestContext.self)
         webSocketRouter.add(middleware: UpgradeRejectionMiddleware(rejections: rejections, metrics: metrics))
-        webSocketRouter.add(middleware: RequestLogMiddleware())
-        webSocketRouter.add(middleware: JSONErrorMiddleware())
+        StandardMiddleware.add(to: webSocketRouter)
         webSocketRouter.add(middleware: BearerAuthMiddleware(tokens: configuration.tokens, allowQueryToken: true))
         StreamRoute(hub: hub, replayer: replayer, configuration: configuration, metrics: metrics).add(to: webSocketRouter)
 
@@ -73,7 +70,7 @@ public struct StreamServer: Sendable {
                 configuration: .init(
                     http1: .init(
                         additionalChannelHandlers: [UpgradeRejectionWriter(rejections: rejections)],
-                        idleTimeout: .milliseconds(configuration.httpIdleTimeout.wholeMilliseconds)),
+                        idleTimeout: .milliseconds(configuration.httpIdleTimeout.milliseconds)),
                     ws: WebSocketServerConfiguration(
                         maxFrameSize: configuration.maxFrameSize,
                         autoPing: .enabled(timePeriod: configuration.pingInterval),

@@ -26,14 +26,15 @@ public enum RelayApplication {
     public static func router(
         configuration: RelayConfiguration, producer: KafkaProducer, logger: Logger
     ) -> Router<RelayRequestContext> {
+        // The composition root: in-process tests build it without the command's start-up path.
+        PrometheusMetrics.bootstrap()
         if configuration.apiKeys.isOpen {
             logger.warning("API_KEYS is empty: the relay accepts events from anyone")
         }
         let router = Router(context: RelayRequestContext.self)
-        router.add(middleware: RequestLogMiddleware())
-        router.add(middleware: RequestMetricsMiddleware())
+        StandardMiddleware.addObservability(to: router)
         router.add(middleware: CORSHeadersMiddleware(policy: configuration.cors))
-        router.add(middleware: JSONErrorMiddleware())
+        StandardMiddleware.addJSONErrors(to: router)
         var open = openPaths
         if configuration.legacyRoutesOpen {
             open.formUnion(LegacyRoutes.all.map(\.path))
@@ -41,7 +42,7 @@ public enum RelayApplication {
         router.add(
             middleware: MatchedRouteMiddleware(wrapped: BearerAuthMiddleware(tokens: configuration.apiKeys, openPaths: open)))
         if let rateLimit = configuration.rateLimit {
-            router.add(middleware: MatchedRouteMiddleware(wrapped: RateLimitMiddleware(limiter: TokenBucketLimiter(limit: rateLimit))))
+            router.add(middleware: MatchedRouteMiddleware(wrapped: RateLimitMiddleware(limiter: TokenBucketLimiter(limit: rateLimit), keys: configuration.apiKeys)))
         }
         router.add(middleware: QueueDepthMiddleware(producer: producer))
 

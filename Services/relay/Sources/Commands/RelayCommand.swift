@@ -1,5 +1,6 @@
 import ArgumentParser
 import EDMCore
+import EDMHTTP
 import Logging
 
 /// `relay`: the HTTP edge that validates storefront events and answers only once Kafka has them.
@@ -14,8 +15,7 @@ public struct RelayCommand: AsyncParsableCommand {
 
             Configuration comes from config vars (Heroku style); options below override them.
 
-            CONFIG VARS:
-            \(RelayConfigVariables.helpText)
+            \(RelayConfigVariables.all.helpSection)
 
             Stops on SIGTERM or SIGINT: stops accepting connections, finishes requests in flight, \
             flushes the producer, exits 0. A configuration error exits 78 naming the variable.
@@ -42,16 +42,8 @@ public struct RelayCommand: AsyncParsableCommand {
     }
 
     public func run() async throws {
-        let environment = ConfigVars.process
-        LogfmtLogHandler.bootstrap(environment: environment)
+        var configuration = try ServiceStartup.load("relay", RelayConfiguration.fromEnvironment)
         let logger = Logger(label: "relay")
-        var configuration: RelayConfiguration
-        do {
-            configuration = try RelayConfiguration.fromEnvironment(environment)
-        } catch {
-            logger.error("\(error.description)", metadata: ["variable": "\(error.variable)"])
-            throw ExitCode(78)
-        }
         if let port { configuration.listen.port = port }
         if let host { configuration.listen.host = host }
         configuration.noopRoute = noopRoute

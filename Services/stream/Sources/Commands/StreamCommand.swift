@@ -20,38 +20,14 @@ public struct StreamCommand: AsyncParsableCommand {
 
             Other routes: /health, /ready, /metrics. SIGTERM closes clients with 1001 and exits 0.
 
-            Configuration (environment):
-            \(StreamConfiguration.variables.map { "  \($0.name)\n" + wrapped($0.summary, indent: 6) }.joined(separator: "\n"))
+            \(StreamConfiguration.variables.helpSection)
             """)
-
-    /// Wraps at 78 columns with a hanging indent (ArgumentParser would wrap without one).
-    static func wrapped(_ text: String, indent: Int) -> String {
-        var lines: [String] = []
-        var line = ""
-        for word in text.split(separator: " ") {
-            if !line.isEmpty, indent + line.count + 1 + word.count > 78 {
-                lines.append(line)
-                line = ""
-            }
-            line += line.isEmpty ? String(word) : " " + word
-        }
-        lines.append(line)
-        return lines.map { String(repeating: " ", count: indent) + $0 }.joined(separator: "\n")
-    }
 
     public init() {}
 
     public func run() async throws {
-        let environment = ConfigVars.process
-        LogfmtLogHandler.bootstrap(environment: environment)
+        let configuration = try ServiceStartup.load("stream", StreamConfiguration.fromEnvironment)
         let logger = Logger(label: "stream")
-        let configuration: StreamConfiguration
-        do {
-            configuration = try StreamConfiguration.fromEnvironment(environment)
-        } catch {
-            logger.critical("\(error.description)")
-            throw ExitCode(78)  // EX_CONFIG
-        }
         let server = try StreamServer(configuration: configuration, logger: logger) { port in
             logger.info("listening", metadata: ["port": "\(port)", "instance": "\(configuration.instanceID)"])
         }

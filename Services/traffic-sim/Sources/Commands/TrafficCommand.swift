@@ -18,16 +18,9 @@ public struct TrafficCommand: AsyncParsableCommand {
             reference storefront's legacy routes and payload. v1 events carry their own id and \
             are retried on 503/429 (stats counts a retried id once); legacy events are not retried.
 
-            Config vars (options win):
-              RELAY_URL               Base URL of the relay (default http://localhost:5001).
-              RELAY_API_KEY           Bearer key for the relay (default none).
-              TRAFFIC_RATE            Mean events per second (default 20).
-              TRAFFIC_VARIATION       0...1, how much the rate swings (default 0.5).
-              TRAFFIC_PERIOD_SECONDS  Length of one wave (default 60).
-              TRAFFIC_SESSIONS        Visits in progress at once (default 12).
-              TRAFFIC_LEGACY_SHARE    0...1, share of legacy visitors (default 0.2).
-              TRAFFIC_SEED            Seed for a repeatable run (default random).
-              LOG_LEVEL               trace ... critical (default info).
+            Options win over config vars.
+
+            \(TrafficCommand.variables.helpSection)
 
             Logs progress (logfmt) to stderr; prints one JSON summary line to stdout at the end \
             (generated, accepted per type, refused per status, failed, retries). Stops after \
@@ -69,19 +62,24 @@ public struct TrafficCommand: AsyncParsableCommand {
     @Option(help: "Seconds between progress log lines.")
     var reportInterval: Double = 10
 
+    /// The config vars, for `--help` (next to the reader so they cannot drift apart).
+    public static let variables: [ConfigVariable] = [
+        ConfigVariable("RELAY_URL", default: "http://localhost:5001", "Base URL of the relay."),
+        ConfigVariable("RELAY_API_KEY", "Bearer key for the relay."),
+        ConfigVariable("TRAFFIC_RATE", default: "20", "Mean events per second."),
+        ConfigVariable("TRAFFIC_VARIATION", default: "0.5", "0...1, how much the rate swings."),
+        ConfigVariable("TRAFFIC_PERIOD_SECONDS", default: "60", "Length of one wave."),
+        ConfigVariable("TRAFFIC_SESSIONS", default: "12", "Visits in progress at once."),
+        ConfigVariable("TRAFFIC_LEGACY_SHARE", default: "0.2", "0...1, share of legacy visitors."),
+        ConfigVariable("TRAFFIC_SEED", default: "random", "Seed for a repeatable run."),
+        StandardConfigVariables.logLevel,
+    ]
+
     public init() {}
 
     public func run() async throws {
-        let environment = ConfigVars.process
-        LogfmtLogHandler.bootstrap(environment: environment)
+        let settings = try CommandStartup.load("traffic-sim", makeSettings)
         let logger = Logger(label: "traffic-sim")
-        let settings: TrafficSettings
-        do {
-            settings = try makeSettings(environment)
-        } catch {
-            logger.critical("\(error.description)")
-            throw ExitCode(78)
-        }
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         let runner = TrafficRunner(
             settings: settings, poster: RelayPoster(client: client, relayURL: settings.relayURL, apiKey: settings.apiKey),

@@ -26,16 +26,18 @@ public struct DashboardConfiguration: Sendable, Equatable {
     }
 
     /// The variables, for `--help` (next to the reader so they cannot drift apart).
-    public static let variables: [(name: String, summary: String)] = [
-        ("DASHBOARD_STATS_URL", "Base URL of the stats API (default \(defaultStatsURL))."),
-        ("DASHBOARD_STREAM_URL", "WebSocket URL of the stream (default \(defaultStreamURL)); http(s) is turned into ws(s), a bare host gets /v1/stream."),
-        ("DASHBOARD_STATS_TOKEN", "Bearer token for stats (default none)."),
-        ("DASHBOARD_STREAM_TOKEN", "Bearer token for the stream (default none)."),
-        ("DASHBOARD_REFRESH_SECONDS", "Reload history from stats this often (default 30, 1...3600)."),
-        ("DASHBOARD_FPS", "Redraws per second at most (default 15, 1...60)."),
-        ("DASHBOARD_LOG_FILE", "Write logfmt logs here while the dashboard owns the screen (default: none)."),
-        ("NO_COLOR", "Set to anything: no colors."),
-        ("LOG_LEVEL", "trace, debug, info (default), notice, warning, error, critical."),
+    public static let variables: [ConfigVariable] = [
+        ConfigVariable("DASHBOARD_STATS_URL", default: defaultStatsURL, "Base URL of the stats API."),
+        ConfigVariable(
+            "DASHBOARD_STREAM_URL", default: defaultStreamURL,
+            "WebSocket URL of the stream; http(s) is turned into ws(s), a bare host gets /v1/stream."),
+        ConfigVariable("DASHBOARD_STATS_TOKEN", "Bearer token for stats."),
+        ConfigVariable("DASHBOARD_STREAM_TOKEN", "Bearer token for the stream."),
+        ConfigVariable("DASHBOARD_REFRESH_SECONDS", default: "30", "Reload history from stats this often (1...3600)."),
+        ConfigVariable("DASHBOARD_FPS", default: "15", "Redraws per second at most (1...60)."),
+        ConfigVariable("DASHBOARD_LOG_FILE", "Write logfmt logs here while the dashboard owns the screen."),
+        ConfigVariable("NO_COLOR", "Set to anything: no colors."),
+        StandardConfigVariables.logLevel,
     ]
 
     /// Reads the variables; `overrides` are option values (nil: not given).

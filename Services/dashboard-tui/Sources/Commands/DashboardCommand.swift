@@ -25,8 +25,9 @@ public struct DashboardCommand: AsyncParsableCommand {
             when NO_COLOR is set. Tokens are better given as variables than as options (options show \
             in the process list).
 
-            Config vars (options win):
-            \(DashboardConfiguration.variables.map { "  \($0.name): \($0.summary)" }.joined(separator: "\n"))
+            Options win over config vars.
+
+            \(DashboardConfiguration.variables.helpSection)
             """)
 
     @Option(name: .customLong("stats-url"), help: "Base URL of the stats API (DASHBOARD_STATS_URL).")
@@ -69,14 +70,11 @@ public struct DashboardCommand: AsyncParsableCommand {
 
     public func run() async throws {
         let environment = ConfigVars.process
-        let configuration: DashboardConfiguration
-        do {
-            configuration = try DashboardConfiguration.resolve(
+        let configuration = try CommandStartup.load("dashboard-tui", environment: environment, logging: .custom) {
+            environment throws(ConfigError) in
+            try DashboardConfiguration.resolve(
                 environment, statsURL: statsURL, streamURL: streamURL, statsToken: statsToken, streamToken: streamToken,
                 refreshSeconds: refresh, framesPerSecond: fps)
-        } catch {
-            FileHandle.standardError.write(Data("dashboard-tui: \(error.description)\n".utf8))
-            throw ExitCode(78)
         }
         let fullScreen = !snapshot && TerminalSize.isTerminal(STDIN_FILENO) && TerminalSize.isTerminal(STDOUT_FILENO)
         Self.bootstrapLogging(environment, fullScreen: fullScreen)

@@ -1,3 +1,4 @@
+import EDMCore
 import EDMHTTP
 import EDMKafka
 import Logging
@@ -58,6 +59,6 @@ public enum RelayServer {
     }
 
     private static func milliseconds(_ duration: Duration) -> String {
-        String(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+        String(duration.milliseconds)
     }
 }

@@ -111,7 +111,10 @@ struct StreamBenchmark {
     ) async throws -> RunResult {
         let stream = try await StreamProcess.start(
             bootstrap: bootstrap, prefix: prefix,
-            environment: ["STREAM_FETCH_WAIT_MS": String(fetchWait), "STREAM_MAX_CLIENTS": String(clients + 100)])
+            environment: [
+                "STREAM_FETCH_WAIT_MS": String(fetchWait), "STREAM_MAX_CLIENTS": String(clients + 100),
+                "STREAM_MAX_CLIENTS_PER_TOKEN": String(clients + 100),
+            ])
         defer { stream.stop() }
         try await Task.sleep(for: .milliseconds(500))
         let idle = ProcessStats.residentBytes(pid: stream.pid)

@@ -1,4 +1,5 @@
 import EDMEvents
+import EDMHTTP
 import EDMKafka
 import Foundation
 import HTTPTypes
@@ -59,6 +60,40 @@ struct AdmissionTests {
             (try? await RawHTTP.upgrade(port: stream.port, path: "/v1/stream").status) == 101
         })
         await second.close()
+        try await stream.stop()
+    }
+
+    @Test("one token (or, without tokens, one address) cannot take every place: 429 beyond its quota")
+    func perTokenLimit() async throws {
+        let broker = try await TestBroker(topics: ["edm-ui-click:1", "edm-ui-pageload:1"])
+        let stream = try await RunningStream.start(bootstrap: broker.bootstrapServers) {
+            $0.tokens = BearerTokens(["team-a", "team-b"])
+            $0.maxClientsPerOwner = 2
+        }
+        let first = try await StreamClient.connect(port: stream.port, query: "token=team-a")
+        let second = try await StreamClient.connect(port: stream.port, headers: [.authorization: "Bearer team-a"])
+        let refused = try await RawHTTP.upgrade(port: stream.port, path: "/v1/stream?token=team-a")
+        #expect(refused.status == 429)
+        #expect(refused.json?["error"]?["code"] == "too_many_connections")
+        // Another token still gets in.
+        let other = try await StreamClient.connect(port: stream.port, query: "token=team-b")
+        await first.close()
+        #expect(try await eventually {
+            (try? await RawHTTP.upgrade(port: stream.port, path: "/v1/stream?token=team-a").status) == 101
+        })
+        for client in [second, other] { await client.close() }
+        try await stream.stop()
+    }
+
+    @Test("without tokens the quota is per client address")
+    func perAddressLimit() async throws {
+        let broker = try await TestBroker(topics: ["edm-ui-click:1", "edm-ui-pageload:1"])
+        let stream = try await RunningStream.start(bootstrap: broker.bootstrapServers) { $0.maxClientsPerOwner = 1 }
+        let first = try await StreamClient.connect(port: stream.port)
+        // A made-up bearer value does not buy a fresh quota on an open stream.
+        let refused = try await RawHTTP.upgrade(port: stream.port, path: "/v1/stream?token=anything")
+        #expect(refused.status == 429)
+        await first.close()
         try await stream.stop()
     }
 }

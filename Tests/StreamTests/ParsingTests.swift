@@ -1,3 +1,4 @@
+import EDMCore
 import EDMEvents
 import EDMHTTP
 import EDMKafka
@@ -79,6 +80,20 @@ struct RecentEventsTests {
         #expect(!recent.covers([Self.p0: 10..<13]))
         #expect(recent.covers([Self.p0: 11..<13]))
         #expect(recent.events(in: [Self.p0: 11..<13, Self.p1: 0..<1]).map(\.offset) == [0, 11, 12])
+    }
+
+    @Test("a record with an extreme timestamp or offset leaves the ring without trapping")
+    func extremeValues() {
+        var recent = RecentEvents(capacity: 1)
+        recent.track(Self.p0, from: 0, sinceTime: .min)
+        recent.append(Self.event(Self.p0, 0, at: .max))
+        recent.append(Self.event(Self.p0, .max, at: .min))  // evicts the Int64.max timestamp
+        recent.append(Self.event(Self.p0, 1, at: 1_000))  // evicts the Int64.max offset
+        #expect(recent.count == 1)
+        #expect(!recent.covers([Self.p0: 1..<2]))  // covered from Int64.max on, nothing below
+        #expect(recent.startOffsets(since: 0, ending: [Self.p0: 2]) == nil)
+        #expect(Int64.max.saturatingSuccessor == .max)
+        #expect(Int64.max.saturatingAdding(5) == .max && Int64.min.saturatingSubtracting(5) == .min)
     }
 
     @Test("since: start offsets from the ring only when no older event can be elsewhere")

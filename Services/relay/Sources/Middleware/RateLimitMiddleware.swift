@@ -27,18 +27,10 @@ struct RateLimitMiddleware: RouterMiddleware {
         }
     }
 
-    private static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
-
     static func clientKey(_ request: Request, _ context: Context, keys: BearerTokens) -> String {
         if !keys.isOpen, let key = BearerAuthMiddleware<Context>.token(in: request, allowQuery: false), keys.accepts(key) {
             return "key:" + key
         }
-        if let forwarded = request.headers[Self.forwardedFor],
-            let last = forwarded.split(separator: ",").last.map({ String($0).trimmingWhitespace }),
-            !last.isEmpty
-        {
-            return "addr:" + last
-        }
-        return "addr:" + (context.peerAddress ?? "unknown")
+        return "addr:" + ClientAddress.of(request, peer: context.peerAddress)
     }
 }

@@ -61,7 +61,10 @@ public struct StreamServer: Sendable {
         webSocketRouter.add(middleware: UpgradeRejectionMiddleware(rejections: rejections, metrics: metrics))
         StandardMiddleware.add(to: webSocketRouter)
         webSocketRouter.add(middleware: BearerAuthMiddleware(tokens: configuration.tokens, allowQueryToken: true))
-        StreamRoute(hub: hub, replayer: replayer, configuration: configuration, metrics: metrics).add(to: webSocketRouter)
+        StreamRoute(
+            hub: hub, replayer: replayer, configuration: configuration, metrics: metrics,
+            quota: ClientQuota(limit: configuration.maxClientsPerOwner)
+        ).add(to: webSocketRouter)
 
         let application = Application(
             router: router,

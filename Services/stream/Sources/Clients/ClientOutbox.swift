@@ -1,4 +1,5 @@
 import DequeModule
+import EDMCore
 import EDMKafka
 import Hummingbird
 
@@ -92,7 +93,7 @@ struct ClientOutbox: Sendable {
             if slot >= 0 {
                 if slot >= liveNext.count { liveNext += Array(repeating: Int64.min, count: slot + 1 - liveNext.count) }
                 if event.offset < liveNext[slot] { continue }
-                liveNext[slot] = event.offset + 1
+                liveNext[slot] = event.offset.saturatingSuccessor
             }
             guard filter.matches(event) else { continue }
             if phase == .replaying {
@@ -132,7 +133,7 @@ struct ClientOutbox: Sendable {
             event.offset >= historyNext[event.partition, default: Int64.min],
             event.offset < liveStart[event.partition, default: Int64.max]
         else { return false }
-        historyNext[event.partition] = event.offset + 1
+        historyNext[event.partition] = event.offset.saturatingSuccessor
         guard filter.matches(event) else { return false }
         history.append(.event(event.frame))
         return true

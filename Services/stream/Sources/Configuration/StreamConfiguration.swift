@@ -18,6 +18,8 @@ public struct StreamConfiguration: Sendable {
     public var overflowPolicy: OverflowPolicy = .drop
     /// Connected clients plus upgrades in progress; more are refused with 503 before the upgrade.
     public var maxClients: Int = 10_000
+    /// Most clients at once per token, or per client address without tokens.
+    public var maxClientsPerOwner: Int = 1_000
     /// Largest frame or message a client may send (and the WebSocket frame limit).
     public var maxFrameSize: Int = 64 * 1024
     /// Heartbeat: the server pings this often and closes a client whose previous ping went unanswered.
@@ -78,6 +80,8 @@ public struct StreamConfiguration: Sendable {
             configuration.overflowPolicy = parsed
         }
         configuration.maxClients = try environment.integer("STREAM_MAX_CLIENTS", default: 10_000, range: 1...1_000_000)
+        configuration.maxClientsPerOwner = try environment.integer(
+            "STREAM_MAX_CLIENTS_PER_TOKEN", default: 1_000, range: 1...1_000_000)
         configuration.maxFrameSize = try environment.integer(
             "STREAM_MAX_FRAME_BYTES", default: 64 * 1024, range: 1024...16 * 1024 * 1024)
         configuration.pingInterval = .seconds(
@@ -120,6 +124,9 @@ public struct StreamConfiguration: Sendable {
                 "STREAM_OVERFLOW", default: "drop",
                 "drop (drop, then send {\"kind\":\"dropped\",\"count\":N}) or close (close code 4000)."),
             ConfigVariable("STREAM_MAX_CLIENTS", default: "10000", "Most clients at once; more get 503 before the upgrade."),
+            ConfigVariable(
+                "STREAM_MAX_CLIENTS_PER_TOKEN", default: "1000",
+                "Most clients at once per token (per client address when the stream has no tokens); more get 429."),
             ConfigVariable("STREAM_MAX_FRAME_BYTES", default: "65536", "Largest message a client may send."),
             ConfigVariable("STREAM_PING_INTERVAL_SECONDS", default: "30", "Ping period; a client that misses a pong is closed."),
             ConfigVariable(

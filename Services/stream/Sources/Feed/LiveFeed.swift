@@ -1,3 +1,4 @@
+import EDMCore
 import EDMEvents
 import EDMKafka
 import Foundation
@@ -178,7 +179,7 @@ final class LiveFeed: Service, Sendable {
         events.reserveCapacity(batch.count)
         var positions: [TopicPartition: Int64] = [:]
         for message in batch {
-            positions[message.topicPartition] = message.offset + 1
+            positions[message.topicPartition] = message.offset.saturatingSuccessor
             switch decoder.decode(message) {
             case .success(let event): events.append(event)
             case .failure(let reason): skipped(message, reason)

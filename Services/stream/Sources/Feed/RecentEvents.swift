@@ -1,3 +1,4 @@
+import EDMCore
 import EDMKafka
 
 /// The last `capacity` events in arrival order, so most `last=`/`since=` requests are answered
@@ -38,8 +39,10 @@ struct RecentEvents {
     }
 
     private mutating func forget(_ event: StreamEvent) {
-        coveredFromOffset[event.partition] = max(coveredFromOffset[event.partition] ?? .min, event.offset + 1)
-        coveredFromTime[event.partition] = max(coveredFromTime[event.partition] ?? .min, event.timestamp + 1)
+        // Offsets and timestamps come from the broker and from whoever produced the record:
+        // a timestamp of Int64.max must not trap.
+        coveredFromOffset[event.partition] = max(coveredFromOffset[event.partition] ?? .min, event.offset.saturatingSuccessor)
+        coveredFromTime[event.partition] = max(coveredFromTime[event.partition] ?? .min, event.timestamp.saturatingSuccessor)
     }
 
     /// True when every event in `ranges` (per partition, `start..<end`) is held.

@@ -10,6 +10,7 @@ struct StreamRoute: Sendable {
     let replayer: Replayer
     let configuration: StreamConfiguration
     let metrics: StreamMetrics
+    let quota: ClientQuota
 
     static let path: RouterPath = "/v1/stream"
 
@@ -34,9 +35,31 @@ struct StreamRoute: Sendable {
         guard hub.reserveSlot() else {
             throw APIError.unavailable("too many clients (at most \(hub.maxClients)); retry later", retryAfterSeconds: 5)
         }
-        // The place is held until the connection ends, however it ends.
-        context.channel.closeFuture.whenComplete { [hub] _ in hub.releaseSlot() }
+        let owner = Self.owner(of: request, context: context, tokens: configuration.tokens)
+        guard quota.take(owner) else {
+            hub.releaseSlot()
+            throw APIError(
+                .tooManyRequests, code: "too_many_connections",
+                message: "too many connections for this \(configuration.tokens.isOpen ? "address" : "token") "
+                    + "(at most \(quota.limit)); close one first",
+                headers: [.retryAfter: "5"])
+        }
+        // The places are held until the connection ends, however it ends.
+        context.channel.closeFuture.whenComplete { [hub, quota] _ in
+            hub.releaseSlot()
+            quota.give(owner)
+        }
         return .upgrade([:])
+    }
+
+    /// Whose connection this is: its token (already verified by the auth middleware) when the
+    /// stream has tokens, otherwise its address (the last X-Forwarded-For hop, which Heroku's
+    /// router appends, or the TCP peer).
+    static func owner(of request: Request, context: StreamRequestContext, tokens: BearerTokens) -> String {
+        if !tokens.isOpen, let token = BearerAuthMiddleware<StreamRequestContext>.token(in: request, allowQuery: true) {
+            return "token:" + token
+        }
+        return "address:" + ClientAddress.of(request, peer: context.channel.remoteAddress?.ipAddress)
     }
 
     private func serve(

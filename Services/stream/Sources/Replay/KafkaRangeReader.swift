@@ -21,12 +21,7 @@ struct KafkaRangeReader: Sendable {
     ) async throws {
         let remaining = ranges.filter { !$0.value.isEmpty }
         guard !remaining.isEmpty else { return }
-        var configuration = KafkaConsumerConfiguration(
-            subscription: .partitions(remaining.map { TopicPartitionOffset($0.key, offset: $0.value.lowerBound) }))
-        configuration.clientID = clientID
-        configuration.bufferCapacity = 2_000
-        configuration.extraProperties = ["fetch.wait.max.ms": String(fetchWait.milliseconds)]
-            .merging(extraProperties) { _, configured in configured }
+        let configuration = consumerConfiguration(for: remaining)
         let consumer = try KafkaConsumer(connection: connection, configuration: configuration, logger: logger)
         do {
             try await drain(consumer, remaining: remaining, deadline: deadline, deliver: deliver)
@@ -35,6 +30,22 @@ struct KafkaRangeReader: Sendable {
             throw error
         }
         await consumer.close()
+    }
+
+    /// librdkafka prefetches up to 64 MB per consumer by default; several replays at once
+    /// would hold that many times over. A replay reads a bounded range once, so a small
+    /// prefetch costs it little (`queued.max.messages.kbytes` 2 MB, `queued.min.messages` 1000).
+    static let boundedPrefetch = ["queued.max.messages.kbytes": "2048", "queued.min.messages": "1000"]
+
+    func consumerConfiguration(for ranges: [TopicPartition: Range<Int64>]) -> KafkaConsumerConfiguration {
+        var configuration = KafkaConsumerConfiguration(
+            subscription: .partitions(ranges.map { TopicPartitionOffset($0.key, offset: $0.value.lowerBound) }))
+        configuration.clientID = clientID
+        configuration.bufferCapacity = 2_000
+        configuration.extraProperties = Self.boundedPrefetch
+            .merging(["fetch.wait.max.ms": String(fetchWait.milliseconds)]) { _, wait in wait }
+            .merging(extraProperties) { _, configured in configured }
+        return configuration
     }
 
     private func drain(
@@ -86,7 +97,7 @@ struct KafkaRangeReader: Sendable {
     }
 }
 
-enum ReplayError: Error, CustomStringConvertible {
+enum ReplayError: Error, Equatable, CustomStringConvertible {
     case timedOut
 
     var description: String {

@@ -38,32 +38,63 @@ struct Replayer: Sendable {
         }) else { return false }
         let deadline = ContinuousClock.now + timeout
         do {
-            var replayed: Int
-            switch plan {
-            case .memory(let events):
-                replayed = await session.pushHistory(events)
-                metrics.replayed(source: .memory, events: replayed)
-            case .kafka:
-                replayed = try await replayFromKafka(session, request: request, ends: ends, filter: filter, deadline: deadline)
-            }
-            var readUpTo = ends
-            while let positions = hub.handOver(session, replayed: replayed) {
-                guard ContinuousClock.now < deadline else { throw ReplayError.timedOut }
-                // A partition that appeared meanwhile is read from its beginning.
-                let ranges = Self.ranges(from: positions.mapValues { _ in 0 }.merging(readUpTo) { _, read in read }, to: positions)
-                logger.debug("replay catching up", metadata: ["client": "\(session.id)"])
-                metrics.replayCaughtUp()
-                replayed += try await history(ranges, for: session, deadline: deadline)
-                readUpTo = positions
+            // The deadline holds even while the client reads slowly: waiting for its queue to
+            // drain is cancelled with everything else, so no replay slot is held past it.
+            try await Self.within(deadline) { [self] in
+                try await replay(session, request: request, ends: ends, plan: plan, filter: filter, deadline: deadline)
             }
         } catch is CancellationError {
         } catch {
             logger.warning("replay failed", metadata: ["client": "\(session.id)", "error": "\(error)"])
             metrics.closed(.replayFailed)
             session.sendControl(.error(code: "replay_failed", message: "history could not be read: \(error)"))
-            session.requestClose(code: 1013, reason: "replay failed; reconnect later", discardPending: false)
+            // A client too slow to take its history in time is not waited for any longer.
+            let timedOut = (error as? ReplayError) == .timedOut
+            session.requestClose(code: 1013, reason: "replay failed; reconnect later", discardPending: timedOut)
         }
         return true
+    }
+
+    private func replay(
+        _ session: ClientSession, request: ReplayRequest, ends: [TopicPartition: Int64], plan: Plan,
+        filter: StreamFilter, deadline: ContinuousClock.Instant
+    ) async throws {
+        var replayed: Int
+        switch plan {
+        case .memory(let events):
+            replayed = await session.pushHistory(events)
+            metrics.replayed(source: .memory, events: replayed)
+        case .kafka:
+            replayed = try await replayFromKafka(session, request: request, ends: ends, filter: filter, deadline: deadline)
+        }
+        try Task.checkCancellation()
+        var readUpTo = ends
+        while let positions = hub.handOver(session, replayed: replayed) {
+            guard ContinuousClock.now < deadline else { throw ReplayError.timedOut }
+            // A partition that appeared meanwhile is read from its beginning.
+            let ranges = Self.ranges(from: positions.mapValues { _ in 0 }.merging(readUpTo) { _, read in read }, to: positions)
+            logger.debug("replay catching up", metadata: ["client": "\(session.id)"])
+            metrics.replayCaughtUp()
+            replayed += try await history(ranges, for: session, deadline: deadline)
+            try Task.checkCancellation()
+            readUpTo = positions
+        }
+    }
+
+    /// Runs `work`, cancelling it and throwing ``ReplayError/timedOut`` when `deadline` comes first.
+    static func within(_ deadline: ContinuousClock.Instant, _ work: @escaping @Sendable () async throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await work()
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                return false
+            }
+            defer { group.cancelAll() }
+            guard try await group.next() == true else { throw ReplayError.timedOut }
+        }
     }
 
     /// History for `ranges` from memory when covered, else from Kafka; returns events queued.
@@ -111,11 +142,15 @@ struct Replayer: Sendable {
                 return queued
             }
             let collected = try await limiter.withPlace {
+                // Keeps only the `count` latest matching events while reading (plus one batch),
+                // not `count` per partition.
                 var collected: [StreamEvent] = []
-                try await reader.read(lookBack, deadline: deadline) { events in collected += events }
+                try await reader.read(lookBack, deadline: deadline) { events in
+                    collected = Self.mostRecent(count, of: collected + events, matching: filter)
+                }
                 return collected
             }
-            let queued = await session.pushHistory(Self.mostRecent(count, of: collected, matching: filter))
+            let queued = await session.pushHistory(collected)
             metrics.replayed(source: .kafka, events: queued)
             return queued
         }

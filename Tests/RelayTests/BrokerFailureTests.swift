@@ -84,4 +84,54 @@ struct BrokerFailureTests {
             #expect(response.errorCode == "shutting_down")
         }
     }
+
+    @Test("a fatal producer: /ready says so at once, events get 503, never 2xx")
+    func fatalProducerIsReported() async throws {
+        let harness = try RelayHarness()
+        try await harness.run { client in
+            #expect(try await client.post("/v1/events", Payloads.click().text).status == .accepted)
+            #expect(try await client.get("/ready").status == .ok)
+            harness.producer.triggerFatalErrorForTesting()
+            #expect(harness.producer.fatalError?.kind == .fatal)
+            let ready = try await client.get("/ready")
+            #expect(ready.status == .serviceUnavailable)
+            #expect(ready.text.contains("kafka producer (fatal error)"), "\(ready.text)")
+            let refused = try await client.post("/v1/events", Payloads.click().text)
+            #expect(refused.status == .serviceUnavailable)
+        }
+    }
+
+    @Test("a fatal producer stops the relay gracefully with ProducerFailed (the command exits 70; the platform starts a fresh one)")
+    func fatalProducerStopsTheRelay() async throws {
+        let harness = try RelayHarness()
+        await harness.producer.close()
+        var configuration = harness.configuration
+        configuration.listen = .init(host: "127.0.0.1", port: 0)
+        let server = Task {
+            try await RelayServer.run(configuration: configuration, logger: quietLogger) { producer in
+                producer.triggerFatalErrorForTesting()
+            }
+        }
+        let outcome = await Task {
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    try await server.value
+                    return true
+                }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(30))
+                    return false
+                }
+                defer { group.cancelAll() }
+                return try await group.next()
+            }
+        }.result
+        switch outcome {
+        case .failure(let error):
+            #expect(error is ProducerWatchdog.ProducerFailed, "\(error)")
+        case .success(let stopped):
+            server.cancel()
+            Issue.record(stopped == true ? "the relay stopped without an error" : "the relay kept running with a fatal producer")
+        }
+    }
 }

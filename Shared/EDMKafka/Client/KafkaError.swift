@@ -16,6 +16,9 @@ public struct KafkaError: Error, Sendable, Equatable, CustomStringConvertible {
         case operation
         /// The client is closed.
         case closed
+        /// The idempotent producer hit a fatal error (lost its epoch, sequence out of order):
+        /// it can never produce again and must be replaced.
+        case fatal
     }
 
     public let kind: Kind

@@ -116,6 +116,27 @@ public final class KafkaProducer: Service, Sendable {
         return outcome ?? (0, RD_KAFKA_RESP_ERR__DESTROY)
     }
 
+    /// The fatal error of this idempotent producer, nil while it has none. Once set, every send
+    /// fails (`_FATAL`) for good: the owner must replace the producer or restart the process.
+    public var fatalError: KafkaError? {
+        try? handleGuard.use { () -> KafkaError? in
+            var buffer = [CChar](repeating: 0, count: 512)
+            let code = rd_kafka_fatal_error(client.handle, &buffer, buffer.count)
+            guard code != RD_KAFKA_RESP_ERR_NO_ERROR else { return nil }
+            let reason = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            return KafkaError(
+                kind: .fatal, code: code.rawValue, codeName: String(cString: rd_kafka_err2name(code)), message: reason)
+        } ?? nil
+    }
+
+    /// Puts the producer in librdkafka's fatal state, as a broker fencing it would: for tests
+    /// of what its owner does then (`rd_kafka_test_fatal_error`; there is no other practical way).
+    public func triggerFatalErrorForTesting(reason: String = "triggered by a test") {
+        _ = try? handleGuard.use {
+            rd_kafka_test_fatal_error(client.handle, RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER, reason)
+        }
+    }
+
     /// Messages enqueued locally and not yet acknowledged (for metrics and readiness).
     public var queueDepth: Int {
         (try? handleGuard.use { Int(rd_kafka_outq_len(client.handle)) }) ?? 0

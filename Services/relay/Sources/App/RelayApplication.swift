@@ -58,7 +58,11 @@ public enum RelayApplication {
         }
         OperationalRoutes.add(
             to: router, service: "relay",
-            readiness: [ReadinessCheck(name: "kafka") { await producer.isBrokerReachable(timeout: .seconds(2)) }])
+            readiness: [
+                ReadinessCheck(name: "kafka") { await producer.isBrokerReachable(timeout: .seconds(2)) },
+                // A fatal producer never recovers; the watchdog restarts the process.
+                ReadinessCheck(name: "kafka producer (fatal error)") { producer.fatalError == nil },
+            ])
         return router
     }
 }

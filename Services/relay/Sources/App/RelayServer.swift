@@ -11,7 +11,11 @@ public enum RelayServer {
         public let description: String
     }
 
-    public static func run(configuration: RelayConfiguration, logger: Logger) async throws {
+    /// - Parameter onStart: sees the producer once created (tests force its fatal state).
+    public static func run(
+        configuration: RelayConfiguration, logger: Logger,
+        onStart: @Sendable (KafkaProducer) -> Void = { _ in }
+    ) async throws {
         var kafkaLogger = Logger(label: "relay.kafka")
         kafkaLogger.logLevel = configuration.logLevel
         let producer: KafkaProducer
@@ -25,7 +29,9 @@ public enum RelayServer {
         let app = RelayApplication.make(configuration: configuration, producer: producer, logger: logger) { port in
             logger.notice("relay listening", metadata: ["port": "\(port.map(String.init) ?? "?")"])
         }
-        try await ServiceRunner.run([producer, app], logger: logger)
+        onStart(producer)
+        try await ServiceRunner.run(
+            [producer, app], supervisors: [ProducerWatchdog(producer: producer, logger: logger)], logger: logger)
         logger.info("relay stopped")
     }
 

@@ -56,6 +56,9 @@ public struct RelayCommand: AsyncParsableCommand {
         } catch let error as RelayServer.StartError {
             logger.error("\(error.description)")
             throw ExitCode(1)
+        } catch let error as ProducerWatchdog.ProducerFailed {
+            logger.critical("\(error.description)")
+            throw ExitCode(70)  // EX_SOFTWARE: the platform restarts the process
         }
     }
 }

@@ -13,11 +13,25 @@ struct ConnectionConfigurationTests {
             "KAFKA_URL": "kafka+ssl://ec2-1.compute.amazonaws.com:9096,kafka+ssl://ec2-2.compute.amazonaws.com:9096",
         ]))
         #expect(heroku.bootstrapServers == ["ec2-1.compute.amazonaws.com:9096", "ec2-2.compute.amazonaws.com:9096"])
-        #expect(heroku.security == .tls(trustedCertificates: nil, clientCertificate: nil, clientKey: nil, verifyHostname: false))
+        // No CA of its own: the system's CAs, hostname included.
+        #expect(heroku.security == .tls(trustedCertificates: nil, clientCertificate: nil, clientKey: nil, verifyHostname: true))
         let plain = try KafkaConnection.fromEnvironment(ConfigVars(["KAFKA_URL": "kafka://localhost:9092"]))
         #expect(plain.bootstrapServers == ["localhost:9092"] && plain.security == .plaintext)
         let bare = try KafkaConnection.fromEnvironment(ConfigVars(["KAFKA_URL": " 127.0.0.1:1234 , 127.0.0.1:1235 "]))
         #expect(bare.bootstrapServers == ["127.0.0.1:1234", "127.0.0.1:1235"])
+    }
+
+    @Test("hostname checks: on with the system's CAs, off with Heroku's own CA, either way when set explicitly")
+    func hostnameVerification() throws {
+        func verifies(_ variables: [String: String]) throws -> Bool? {
+            let connection = try KafkaConnection.fromEnvironment(ConfigVars(["KAFKA_URL": "kafka+ssl://h:9096"].merging(variables) { $1 }))
+            guard case .tls(_, _, _, let verify) = connection.security else { return nil }
+            return verify
+        }
+        #expect(try verifies([:]) == true)
+        #expect(try verifies(["KAFKA_SSL_VERIFY_HOSTNAME": "false"]) == false)
+        #expect(try verifies(["KAFKA_TRUSTED_CERT": Self.fakeCertificate]) == false)
+        #expect(try verifies(["KAFKA_TRUSTED_CERT": Self.fakeCertificate, "KAFKA_SSL_VERIFY_HOSTNAME": "true"]) == true)
     }
 
     @Test("missing and malformed variables are named in the error")

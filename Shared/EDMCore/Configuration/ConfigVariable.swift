@@ -70,8 +70,8 @@ public enum StandardConfigVariables {
         ConfigVariable("KAFKA_CLIENT_CERT", "PEM client certificate for TLS brokers."),
         ConfigVariable("KAFKA_CLIENT_CERT_KEY", "PEM private key of KAFKA_CLIENT_CERT."),
         ConfigVariable(
-            "KAFKA_SSL_VERIFY_HOSTNAME", default: "false",
-            "Check the broker certificate's hostname (Heroku's certificates carry none)."),
+            "KAFKA_SSL_VERIFY_HOSTNAME", default: "true without KAFKA_TRUSTED_CERT, else false",
+            "Check the broker certificate's hostname (Heroku's own CA issues certificates without)."),
         ConfigVariable(
             "KAFKA_PREFIX", default: "", "Multi-tenant prefix put before every topic and group name (e.g. columbia-12345.)."),
     ]

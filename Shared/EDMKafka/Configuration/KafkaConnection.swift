@@ -26,8 +26,11 @@ public struct KafkaConnection: Sendable, Equatable {
     }
 
     /// Reads KAFKA_URL, KAFKA_TRUSTED_CERT, KAFKA_CLIENT_CERT, KAFKA_CLIENT_CERT_KEY, KAFKA_PREFIX
-    /// and KAFKA_SSL_VERIFY_HOSTNAME (default false: Heroku's broker certificates carry no
-    /// hostnames). Every error names the variable at fault.
+    /// and KAFKA_SSL_VERIFY_HOSTNAME. Every error names the variable at fault.
+    ///
+    /// Hostname checks: with KAFKA_TRUSTED_CERT (Heroku's own CA, whose broker certificates carry
+    /// no hostnames) they are off unless KAFKA_SSL_VERIFY_HOSTNAME=true; without it the broker is
+    /// verified against the system's CAs, hostname included, unless KAFKA_SSL_VERIFY_HOSTNAME=false.
     public static func fromEnvironment(_ environment: ConfigVars) throws(ConfigError) -> KafkaConnection {
         let url = try environment.required("KAFKA_URL")
         let (servers, wantsTLS) = try parseBrokerList(url, variable: "KAFKA_URL")
@@ -49,7 +52,7 @@ public struct KafkaConnection: Sendable, Equatable {
         case (nil, .some): throw .missing(variable: "KAFKA_CLIENT_CERT")
         default: break
         }
-        let verify = try environment.boolean("KAFKA_SSL_VERIFY_HOSTNAME", default: false)
+        let verify = try environment.boolean("KAFKA_SSL_VERIFY_HOSTNAME", default: trusted == nil)
         return KafkaConnection(
             bootstrapServers: servers,
             security: .tls(

@@ -72,7 +72,14 @@ final class ClientHub: Sendable {
     func publish(_ events: [StreamEvent], positions advanced: [TopicPartition: Int64]) {
         var dropped = 0
         var closing = 0
-        state.withLock { state in
+        let resets = state.withLock { state -> [PartitionReset] in
+            let resets = Self.resets(in: events, advanced: advanced, known: state.positions ?? [:])
+            for reset in resets {
+                state.positions?[reset.partition] = reset.offset
+                state.recent.reset(reset.partition, to: reset.offset)
+                let slot = state.slots[reset.partition] ?? -1
+                for session in state.sessions.values { session.partitionReset(reset.partition, slot: slot, to: reset.offset) }
+            }
             for event in events { state.recent.append(event) }
             if var positions = state.positions {
                 for (partition, next) in advanced {
@@ -80,16 +87,42 @@ final class ClientHub: Sendable {
                 }
                 state.positions = positions
             }
-            guard !events.isEmpty else { return }
+            guard !events.isEmpty else { return resets }
             let slots = events.map { state.slots[$0.partition] ?? -1 }
             for session in state.sessions.values {
                 let outcome = session.offer(events, slots: slots)
                 dropped += outcome.dropped
                 if outcome.closing { closing += 1 }
             }
+            return resets
         }
         if dropped > 0 { metrics.dropped(dropped) }
         if closing > 0 { metrics.closed(.slow, count: closing) }
+        for reset in resets { metrics.partitionReset(reset) }
+    }
+
+    /// A partition whose offsets went backwards: the consumer was reset to the start of a new
+    /// log (topic recreated, a new cluster). librdkafka never re-reads below its position
+    /// otherwise, so any event below the known position means this.
+    struct PartitionReset: Sendable, Equatable {
+        let partition: TopicPartition
+        /// The position the feed had.
+        let previous: Int64
+        /// Where the new log is read from.
+        let offset: Int64
+    }
+
+    static func resets(
+        in events: [StreamEvent], advanced: [TopicPartition: Int64], known: [TopicPartition: Int64]
+    ) -> [PartitionReset] {
+        var first: [TopicPartition: Int64] = [:]
+        for event in events where first[event.partition] == nil { first[event.partition] = event.offset }
+        return advanced.keys.sorted().compactMap { partition in
+            guard let previous = known[partition] else { return nil }
+            let lowest = min(first[partition] ?? .max, advanced[partition] ?? .max)
+            guard lowest < previous else { return nil }
+            return PartitionReset(partition: partition, previous: previous, offset: first[partition] ?? lowest)
+        }
     }
 
     /// The feed's next offsets (nil before it started).

@@ -157,6 +157,15 @@ struct ClientOutbox: Sendable {
         return missed
     }
 
+    /// The feed's position in a partition went backwards (topic recreated, a new cluster behind
+    /// the same name): live delivery follows it from `offset` instead of waiting for offsets it
+    /// has already passed, which would silence the partition for good.
+    mutating func partitionReset(_ partition: TopicPartition, slot: Int, to offset: Int64) {
+        if slot >= 0, slot < liveNext.count { liveNext[slot] = offset }
+        liveStart[partition] = offset
+        historyNext[partition] = nil
+    }
+
     /// Queues a control frame on the live lane (or on history while replaying, so it is not held
     /// back behind the replay). False when the client has stopped reading for too long.
     mutating func appendControl(_ frame: ControlFrame) -> Bool {

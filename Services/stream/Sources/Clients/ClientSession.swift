@@ -90,6 +90,10 @@ final class ClientSession: Sendable {
         state.withLock { $0.outbox.startLive(at: positions, slots: slots) }
     }
 
+    func partitionReset(_ partition: TopicPartition, slot: Int, to offset: Int64) {
+        state.withLock { $0.outbox.partitionReset(partition, slot: slot, to: offset) }
+    }
+
     func goLive(replayed: Int) {
         let wake = state.withLock { state in
             state.outbox.goLive(replayed: replayed)

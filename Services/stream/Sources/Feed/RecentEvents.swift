@@ -8,6 +8,7 @@ struct RecentEvents {
     let capacity: Int
     private var slots: [StreamEvent?]
     private var next = 0
+    /// Slots filled since start, at most `capacity` (slots emptied by `reset` still count).
     private(set) var count = 0
     /// Every event of the partition at or after this offset is held (or was not an event).
     private var coveredFromOffset: [TopicPartition: Int64] = [:]
@@ -25,6 +26,15 @@ struct RecentEvents {
     mutating func track(_ partition: TopicPartition, from offset: Int64, sinceTime: Int64) {
         coveredFromOffset[partition] = offset
         coveredFromTime[partition] = sinceTime
+    }
+
+    /// Forgets a partition whose offsets restarted at `offset` (topic recreated): its held
+    /// events belong to the old log, and nothing older than `offset` is known in the new one.
+    mutating func reset(_ partition: TopicPartition, to offset: Int64) {
+        for index in slots.indices where slots[index]?.partition == partition { slots[index] = nil }
+        coveredFromOffset[partition] = offset
+        // Timestamps in the new log are unknown: `since=` is answered from Kafka.
+        coveredFromTime[partition] = .max
     }
 
     mutating func append(_ event: StreamEvent) {

@@ -1,4 +1,5 @@
 import EDMEvents
+import Logging
 import Metrics
 import Synchronization
 
@@ -78,6 +79,20 @@ final class StreamMetrics: Sendable {
     }
 
     /// A replay had to read on because the client's live lane overflowed while it ran.
+    /// A partition's offsets went backwards under the feed (see `ClientHub.PartitionReset`).
+    func partitionReset(_ reset: ClientHub.PartitionReset) {
+        Counter(label: "stream_partition_resets_total").increment()
+        stats.partitionResets.add(1, ordering: .relaxed)
+        resetLogger.error(
+            "a partition's offsets went backwards (topic recreated or a new cluster); following the new log",
+            metadata: [
+                "topic": "\(reset.partition.topic)", "partition": "\(reset.partition.partition)",
+                "previous_position": "\(reset.previous)", "new_position": "\(reset.offset)",
+            ])
+    }
+
+    private let resetLogger = Logger(label: "stream.feed")
+
     func replayCaughtUp() {
         Counter(label: "stream_replay_catch_ups_total").increment()
         stats.catchUps.add(1, ordering: .relaxed)
@@ -111,6 +126,7 @@ public final class StreamStats: Sendable {
     let delivered = Atomic<Int>(0)
     let dropped = Atomic<Int>(0)
     let catchUps = Atomic<Int>(0)
+    let partitionResets = Atomic<Int>(0)
     private let skips = Mutex<[String: Int]>([:])
     private let closes = Mutex<[String: Int]>([:])
 
@@ -126,6 +142,8 @@ public final class StreamStats: Sendable {
     public var skippedCounts: [String: Int] { skips.withLock { $0 } }
     /// Clients closed by the server, by reason (`slow`, `stalled`, `shutdown`, `replay_failed`).
     public var closedCounts: [String: Int] { closes.withLock { $0 } }
+    /// Partitions whose offsets went backwards under the feed.
+    public var partitionResetCount: Int { partitionResets.load(ordering: .relaxed) }
     /// Replays that had to read further because the live lane overflowed meanwhile.
     public var catchUpCount: Int { catchUps.load(ordering: .relaxed) }
 

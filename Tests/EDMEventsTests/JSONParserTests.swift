@@ -105,4 +105,24 @@ struct JSONParserTests {
         #expect(text == "{\n  \"a\": \"x\",\n  \"b\": [\n    1,\n    {},\n    []\n  ]\n}")
         #expect(try JSONValue.parse(value.serialized(pretty: true)) == value)
     }
+
+    @Test("a root array limit stops parsing at the element past it; nested arrays are not limited")
+    func rootArrayLimit() throws {
+        #expect(try JSONValue.parse(Data("[1,2,3]".utf8), maxRootArrayElements: 3) == [1, 2, 3])
+        #expect(throws: JSONParseFailure.tooManyElements(limit: 2)) {
+            try JSONValue.parse(Data("[1,2,3, this is never read".utf8), maxRootArrayElements: 2)
+        }
+        #expect(try JSONValue.parse(Data("[[1,2,3,4]]".utf8), maxRootArrayElements: 1) == [[1, 2, 3, 4]])
+        #expect(try JSONValue.parse(Data(#"{"a":[1,2,3]}"#.utf8), maxRootArrayElements: 1)["a"]?.arrayValue?.count == 3)
+        do {
+            _ = try JSONValue.parse(Data("[1,".utf8), maxRootArrayElements: 5)
+            Issue.record("a truncated array within the limit is a syntax error")
+        } catch {
+            guard case .syntax(let syntax) = error else {
+                Issue.record("expected a syntax error, got \(error)")
+                return
+            }
+            #expect(syntax.offset == 3)
+        }
+    }
 }

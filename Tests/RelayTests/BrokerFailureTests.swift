@@ -63,7 +63,9 @@ struct BrokerFailureTests {
 
     @Test("a full send queue: 503 queue_full with a short Retry-After")
     func queueFull() async throws {
-        let harness = try RelayHarness(ackTimeout: .seconds(1), tuneProducer: { $0.maxQueuedMessages = 2 })
+        // The enqueue wait (at most 1 s) must end well before the queued messages time out (3 s),
+        // or their timeouts free the queue first and the answer is `timeout`.
+        let harness = try RelayHarness(ackTimeout: .seconds(3), tuneProducer: { $0.maxQueuedMessages = 2 })
         harness.cluster.setBroker(1, up: false)
         try await harness.run { client in
             let batch = JSONValue.array((0..<5).map { _ in Payloads.click() })

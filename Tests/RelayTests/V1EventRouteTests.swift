@@ -129,6 +129,20 @@ struct V1EventRouteTests {
         }
     }
 
+    @Test("the batch limit holds while parsing: what follows the limit is never read (413, even if it is not JSON)")
+    func batchLimitWhileParsing() async throws {
+        let harness = try RelayHarness { $0.limits.maxBatchEvents = 3 }
+        let three = (0..<3).map { _ in Payloads.click().text }.joined(separator: ",")
+        try await harness.run { client in
+            let response = try await client.post("/v1/events", "[" + three + ", {\"type\": " + String(repeating: "x", count: 1000))
+            #expect(response.status == .contentTooLarge)
+            #expect(response.errorCode == "too_many_events")
+            // Within the limit, a broken tail is still a 400 with its offset.
+            let broken = try await client.post("/v1/events", "[" + three + "]x")
+            #expect(broken.status == .badRequest)
+        }
+    }
+
     @Test("a content type other than JSON is a 415", arguments: ["text/plain", "application/x-www-form-urlencoded", nil])
     func wrongContentType(_ contentType: String?) async throws {
         let harness = try RelayHarness()

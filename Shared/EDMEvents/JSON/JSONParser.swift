@@ -19,6 +19,21 @@ extension JSONValue {
         return try parser.parseDocument()
     }
 
+    /// Parses a request body whose root may be an array of at most `maxRootArrayElements`
+    /// elements: the limit is enforced while parsing, so an oversized batch costs no more than
+    /// the elements up to the limit, however many follow.
+    public static func parse(
+        _ data: Data, maxDepth: Int = defaultMaxDepth, maxRootArrayElements: Int
+    ) throws(JSONParseFailure) -> JSONValue {
+        var parser = JSONParser(bytes: [UInt8](data), maxDepth: maxDepth, rootArrayLimit: maxRootArrayElements)
+        do {
+            return try parser.parseDocument()
+        } catch {
+            if parser.rootArrayOverflow { throw .tooManyElements(limit: maxRootArrayElements) }
+            throw .syntax(error)
+        }
+    }
+
     /// Parses a document held in a string.
     public static func parse(
         _ text: String, maxDepth: Int = defaultMaxDepth
@@ -33,11 +48,15 @@ extension JSONValue {
 struct JSONParser {
     private let bytes: [UInt8]
     private let maxDepth: Int
+    private let rootArrayLimit: Int
     private var index = 0
+    /// Set when parsing stopped because the root array passed `rootArrayLimit`.
+    private(set) var rootArrayOverflow = false
 
-    init(bytes: [UInt8], maxDepth: Int) {
+    init(bytes: [UInt8], maxDepth: Int, rootArrayLimit: Int = .max) {
         self.bytes = bytes
         self.maxDepth = maxDepth
+        self.rootArrayLimit = rootArrayLimit
     }
 
     mutating func parseDocument() throws(JSONSyntaxError) -> JSONValue {
@@ -112,6 +131,10 @@ struct JSONParser {
         }
         while true {
             skipWhitespace()
+            if depth == 1, elements.count == rootArrayLimit {
+                rootArrayOverflow = true
+                throw fail("more than \(rootArrayLimit) elements")
+            }
             elements.append(try parseValue(depth: depth + 1))
             skipWhitespace()
             switch peek() {

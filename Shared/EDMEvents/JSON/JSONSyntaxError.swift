@@ -13,3 +13,9 @@ public struct JSONSyntaxError: Error, Sendable, Hashable, Codable, CustomStringC
 
     public var description: String { "malformed JSON at byte \(offset): \(reason)" }
 }
+
+/// Why a request body was refused while parsing: not JSON, or a root array over its limit.
+public enum JSONParseFailure: Error, Sendable, Hashable {
+    case syntax(JSONSyntaxError)
+    case tooManyElements(limit: Int)
+}

@@ -18,16 +18,20 @@ struct ProducerWatchdog: Service {
     }
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            while true {
-                if let fatal = producer.fatalError {
-                    logger.critical(
-                        "Kafka producer failed fatally; stopping so a fresh process takes over",
-                        metadata: ["error": "\(fatal)"])
-                    throw ProducerFailed(error: fatal)
+        do {
+            try await cancelWhenGracefulShutdown {
+                while true {
+                    if let fatal = producer.fatalError {
+                        logger.critical(
+                            "Kafka producer failed fatally; stopping so a fresh process takes over",
+                            metadata: ["error": "\(fatal)"])
+                        throw ProducerFailed(error: fatal)
+                    }
+                    try await Task.sleep(for: interval)
                 }
-                try await Task.sleep(for: interval)
             }
+        } catch is CancellationError {
+            // SIGTERM: the group is stopping anyway; ending quietly keeps the exit status 0.
         }
     }
 }

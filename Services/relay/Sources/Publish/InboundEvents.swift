@@ -19,7 +19,20 @@ struct InboundEvents: Sendable {
 
     /// A `POST /v1/events` body: one event object or an array of them; `type` comes from each event.
     func parseV1(_ body: Data, receivedAt: Date) throws(APIError) -> [ValidatedEvent] {
-        let root = try parseJSON(body)
+        let root: JSONValue
+        do {
+            // The batch limit holds while parsing: elements past it are never built.
+            root = try JSONValue.parse(body, maxRootArrayElements: limits.maxBatchEvents)
+        } catch {
+            switch error {
+            case .syntax(let syntax): throw Self.malformed(syntax, type: RelayMetrics.unknownType)
+            case .tooManyElements(let limit):
+                RelayMetrics.rejected(type: RelayMetrics.unknownType, reason: .tooLarge)
+                throw APIError(
+                    .contentTooLarge, code: "too_many_events",
+                    message: "the batch has more than \(limit) events; the limit is \(limit)")
+            }
+        }
         switch root {
         case .array(let elements):
             guard !elements.isEmpty else {
@@ -46,15 +59,19 @@ struct InboundEvents: Sendable {
         return try validate([root], type: type, source: .legacy, receivedAt: receivedAt, batch: false)[0]
     }
 
-    private func parseJSON(_ body: Data, type: String = RelayMetrics.unknownType) throws(APIError) -> JSONValue {
+    private func parseJSON(_ body: Data, type: String) throws(APIError) -> JSONValue {
         do {
             return try JSONValue.parse(body)
         } catch {
-            RelayMetrics.rejected(type: type, reason: .malformedJSON)
-            throw APIError(
-                .badRequest, code: "malformed_json", message: error.description,
-                details: [APIError.Detail(path: "", message: error.description, code: Violation.Code.malformedJSON.rawValue)])
+            throw Self.malformed(error, type: type)
         }
+    }
+
+    private static func malformed(_ error: JSONSyntaxError, type: String) -> APIError {
+        RelayMetrics.rejected(type: type, reason: .malformedJSON)
+        return APIError(
+            .badRequest, code: "malformed_json", message: error.description,
+            details: [APIError.Detail(path: "", message: error.description, code: Violation.Code.malformedJSON.rawValue)])
     }
 
     /// Validates every element and checks each resulting event fits one Kafka message.

@@ -87,6 +87,7 @@ let package = Package(
             name: "RelayService",
             dependencies: [
                 "EDMCore", "EDMEvents", "EDMKafka", "EDMHTTP",
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -56,6 +56,12 @@ struct SystemTests {
                 #"{"topic":"edm-ui-click","uuid":"legacy-\#(index)","event_timestamp":\#(millis),"properties":{"button_id":"legacy-button","description":"Legacy"}}"#,
                 to: relay.baseURL + "/produceClickMessage", http: http)
         }
+        // A legacy request retried with its Idempotency-Key: the same id, counted once.
+        let idempotent = #"{"topic":"edm-ui-click","uuid":"legacy-retry","event_timestamp":\#(millis),"properties":{"button_id":"idempotent-button"}}"#
+        for _ in 0..<2 {
+            try await posted.post(
+                idempotent, to: relay.baseURL + "/produceClickMessage", http: http, headers: [("Idempotency-Key", "legacy-retry-1")])
+        }
         try await posted.post(
             #"{"topic":"edm-ui-pageload","uuid":"legacy-p","event_timestamp":\#(millis),"properties":{"url":"https://shop.example/legacy","user_agent":"Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0"}}"#,
             to: relay.baseURL + "/producePageLoad", http: http)
@@ -88,6 +94,8 @@ struct SystemTests {
         #expect(retryButton?["clicks"]?.int64Value == 1, "a retried id counts once: \(clicks)")
         let legacyButton = clicks["buttons"]?.arrayValue?.first { $0["buttonId"]?.stringValue == "legacy-button" }
         #expect(legacyButton?["clicks"]?.int64Value == 3)
+        let idempotentButton = clicks["buttons"]?.arrayValue?.first { $0["buttonId"]?.stringValue == "idempotent-button" }
+        #expect(idempotentButton?["clicks"]?.int64Value == 1, "a retried Idempotency-Key counts once: \(clicks)")
 
         // stream: every event reached the WebSocket client.
         let delivered = try await eventually(timeout: .seconds(60)) {
@@ -132,8 +140,8 @@ struct PostedEvents {
     var distinctPageloads: Int { pageloadIDs.count }
 
     /// Posts `body`; expects 202 with the ids the relay assigned or kept, and records them by type.
-    mutating func post(_ body: String, to url: String, http: HTTPClient) async throws {
-        let reply = try await http.postJSON(url, body)
+    mutating func post(_ body: String, to url: String, http: HTTPClient, headers: [(String, String)] = []) async throws {
+        let reply = try await http.postJSON(url, body, headers: headers)
         #expect(reply.status == 202, "POST \(url) answered \(reply.status): \(reply.text)")
         let ids = reply.json?["ids"]?.arrayValue?.compactMap(\.stringValue) ?? []
         let sent = try JSONValue.parse(Data(body.utf8))

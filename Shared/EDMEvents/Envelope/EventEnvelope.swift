@@ -77,6 +77,13 @@ public struct EventEnvelope: Sendable {
         properties as? Properties
     }
 
+    /// The same event under another id (the relay derives ids from an Idempotency-Key).
+    public func withID(_ id: UUID) -> EventEnvelope {
+        EventEnvelope(
+            schemaVersion: schemaVersion, id: id, occurredAt: occurredAt, receivedAt: receivedAt, sessionId: sessionId,
+            source: source, anyProperties: properties, extras: extras)
+    }
+
     /// The Kafka message key: the session id, so a session's events keep their order.
     public var partitionKey: String { sessionId }
 

@@ -16,10 +16,11 @@ extension HTTPClient {
         try await send(HTTPClientRequest(url: url))
     }
 
-    func postJSON(_ url: String, _ body: String) async throws -> Reply {
+    func postJSON(_ url: String, _ body: String, headers: [(String, String)] = []) async throws -> Reply {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(string: body))
         return try await send(request)
     }

@@ -50,8 +50,11 @@ public enum RelayApplication {
         let inbound = InboundEvents(limits: configuration.limits)
         let ingestor = EventIngestor(
             producer: producer, names: configuration.names, retryAfterSeconds: configuration.retryAfterSeconds)
-        EventRoutes(reader: reader, inbound: inbound, ingestor: ingestor, cors: configuration.cors).add(to: router)
-        LegacyRoutes(reader: reader, inbound: inbound, ingestor: ingestor, cors: configuration.cors).add(to: router)
+        let idempotency = IdempotencyCheck(ledger: IdempotencyLedger(), keys: configuration.apiKeys)
+        EventRoutes(reader: reader, inbound: inbound, ingestor: ingestor, cors: configuration.cors, idempotency: idempotency)
+            .add(to: router)
+        LegacyRoutes(reader: reader, inbound: inbound, ingestor: ingestor, cors: configuration.cors, idempotency: idempotency)
+            .add(to: router)
         DocumentationRoutes(configuration: configuration).add(to: router)
         if configuration.noopRoute {
             NoopRoute(reader: reader).add(to: router)

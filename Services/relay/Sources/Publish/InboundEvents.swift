@@ -17,8 +17,14 @@ struct InboundEvents: Sendable {
         parser = EventParser(limits: limits.validation, makeID: EventIDs.random)
     }
 
+    /// A parsed request: its events, and a digest of the body (for Idempotency-Key reuse).
+    struct Parsed: Sendable {
+        let events: [ValidatedEvent]
+        let bodyDigest: UUID
+    }
+
     /// A `POST /v1/events` body: one event object or an array of them; `type` comes from each event.
-    func parseV1(_ body: Data, receivedAt: Date) throws(APIError) -> [ValidatedEvent] {
+    func parseV1(_ body: Data, receivedAt: Date, key: IdempotencyKey? = nil) throws(APIError) -> Parsed {
         let root: JSONValue
         do {
             // The batch limit holds while parsing: elements past it are never built.
@@ -47,16 +53,19 @@ struct InboundEvents: Sendable {
                     .contentTooLarge, code: "too_many_events",
                     message: "the batch has \(elements.count) events; the limit is \(limits.maxBatchEvents)")
             }
-            return try validate(elements, type: nil, source: .v1, receivedAt: receivedAt, batch: true)
+            let events = try validate(elements, type: nil, source: .v1, receivedAt: receivedAt, batch: true, key: key)
+            return Parsed(events: events, bodyDigest: IdempotencyKey.digest(of: root))
         default:
-            return try validate([root], type: nil, source: .v1, receivedAt: receivedAt, batch: false)
+            let events = try validate([root], type: nil, source: .v1, receivedAt: receivedAt, batch: false, key: key)
+            return Parsed(events: events, bodyDigest: IdempotencyKey.digest(of: root))
         }
     }
 
     /// A legacy body: one reference-relay payload; the route decides the type.
-    func parseLegacy(_ body: Data, type: String, receivedAt: Date) throws(APIError) -> ValidatedEvent {
+    func parseLegacy(_ body: Data, type: String, receivedAt: Date, key: IdempotencyKey? = nil) throws(APIError) -> Parsed {
         let root = try parseJSON(body, type: type)
-        return try validate([root], type: type, source: .legacy, receivedAt: receivedAt, batch: false)[0]
+        let events = try validate([root], type: type, source: .legacy, receivedAt: receivedAt, batch: false, key: key)
+        return Parsed(events: events, bodyDigest: IdempotencyKey.digest(of: root))
     }
 
     private func parseJSON(_ body: Data, type: String) throws(APIError) -> JSONValue {
@@ -76,7 +85,8 @@ struct InboundEvents: Sendable {
 
     /// Validates every element and checks each resulting event fits one Kafka message.
     private func validate(
-        _ elements: [JSONValue], type: String?, source: EventSource, receivedAt: Date, batch: Bool
+        _ elements: [JSONValue], type: String?, source: EventSource, receivedAt: Date, batch: Bool,
+        key: IdempotencyKey?
     ) throws(APIError) -> [ValidatedEvent] {
         var events: [ValidatedEvent] = []
         var violations: [Violation] = []
@@ -84,7 +94,11 @@ struct InboundEvents: Sendable {
         for (index, element) in elements.enumerated() {
             var found: [Violation] = []
             switch parser.parse(element, type: type, source: source, receivedAt: receivedAt) {
-            case .success(let envelope):
+            case .success(var envelope):
+                // An event without its own id gets one derived from the key: the same on a retry.
+                if let key, source == .legacy || element["id"] == nil {
+                    envelope = envelope.withID(key.eventID(index: index, content: element))
+                }
                 let json = envelope.jsonData()
                 if json.count > limits.validation.maxEventBytes {
                     found = [

@@ -9,12 +9,15 @@ struct EventRoutes: Sendable {
     let inbound: InboundEvents
     let ingestor: EventIngestor
     let cors: CORSPolicy
+    let idempotency: IdempotencyCheck
 
     func add(to router: Router<RelayRequestContext>) {
-        router.post(RouterPath(Self.path)) { request, _ in
+        router.post(RouterPath(Self.path)) { request, context in
+            let key = try IdempotencyKey.from(request)
             let body = try await reader.read(request)
-            let events = try inbound.parseV1(body, receivedAt: Date())
-            return AcceptedResponse.make(ids: try await ingestor.publish(events))
+            let parsed = try inbound.parseV1(body, receivedAt: Date(), key: key)
+            try idempotency.admit(key, parsed, request: request, context: context)
+            return AcceptedResponse.make(ids: try await ingestor.publish(parsed.events))
         }
         router.on(RouterPath(Self.path), method: .options) { [cors] request, _ in
             CORSPreflight.response(to: request, policy: cors)

@@ -20,14 +20,17 @@ struct LegacyRoutes: Sendable {
     let inbound: InboundEvents
     let ingestor: EventIngestor
     let cors: CORSPolicy
+    let idempotency: IdempotencyCheck
 
     func add(to router: Router<RelayRequestContext>) {
         for route in Self.all {
             let type = route.kind.eventType
-            router.post(RouterPath(route.path)) { request, _ in
+            router.post(RouterPath(route.path)) { request, context in
+                let key = try IdempotencyKey.from(request)
                 let body = try await reader.read(request)
-                let event = try inbound.parseLegacy(body, type: type, receivedAt: Date())
-                return AcceptedResponse.make(ids: try await ingestor.publish([event]))
+                let parsed = try inbound.parseLegacy(body, type: type, receivedAt: Date(), key: key)
+                try idempotency.admit(key, parsed, request: request, context: context)
+                return AcceptedResponse.make(ids: try await ingestor.publish(parsed.events))
             }
             router.on(RouterPath(route.path), method: .options) { [cors] request, _ in
                 CORSPreflight.response(to: request, policy: cors)

@@ -7,7 +7,7 @@ struct DocumentationRoutes: Sendable {
     let schemas: ByteBuffer
 
     init(configuration: RelayConfiguration) {
-        openAPI = ByteBuffer(bytes: OpenAPIDocument.make(configuration: configuration).serialized())
+        openAPI = ByteBuffer(bytes: OpenAPIDocument.json(configuration: configuration))
         schemas = ByteBuffer(bytes: Self.schemaDocument.serialized())
     }
 

@@ -26,11 +26,12 @@ if ! "$venv/bin/st" --version 2>/dev/null | grep -q "$schemathesis_version"; the
 fi
 
 work=$(mktemp -d /tmp/edm-fuzz.XXXXXX)
+pg_dir=$(mktemp -d /tmp/edm-fuzz-pg.XXXXXX) # its own directory: test-postgres.sh hands it to postgres
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  scripts/test-postgres.sh stop "$work/pg" >/dev/null 2>&1 || true
+  scripts/test-postgres.sh stop "$pg_dir" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
@@ -51,7 +52,7 @@ pids+=($!)
 for _ in $(seq 1 100); do [ -s "$work/bootstrap" ] && break; sleep 0.1; done
 export KAFKA_URL
 KAFKA_URL=$(cat "$work/bootstrap")
-database_url=$(scripts/test-postgres.sh start "$work/pg" "$(scripts/free-port.sh)")
+database_url=$(scripts/test-postgres.sh start "$pg_dir" "$(scripts/free-port.sh)" 2>"$work/postgres.log")
 
 start() { # name port command [env...]
   local name=$1 port=$2 command=$3

@@ -11,10 +11,13 @@ import Testing
 /// unchanged (they are what the validator checks).
 @Suite("OpenAPI document content")
 struct OpenAPIDocumentTests {
+    /// 2024-05-01T12:00:00Z.
+    static let now = Date(timeIntervalSince1970: 1_714_564_800)
+
     static func document(_ configure: (inout RelayConfiguration) -> Void = { _ in }) throws -> JSONValue {
         var configuration = try RelayConfiguration(kafka: KafkaConnection(bootstrapServers: ["127.0.0.1:9"]))
         configure(&configuration)
-        return try JSONValue.parse(OpenAPIDocument.json(configuration: configuration))
+        return try JSONValue.parse(OpenAPIDocument.json(configuration: configuration, now: now))
     }
 
     @Test("without API_KEYS nothing requires credentials and no scheme is declared")
@@ -64,7 +67,17 @@ struct OpenAPIDocumentTests {
             #expect(Self.normalized(Self.unsplit(embedded)) == Self.normalized(shared, dropIdentity: true), "\(kind.eventType)")
         }
         let legacy = try #require(document["components"]?["schemas"]?["click.legacy"])
-        #expect(Self.normalized(Self.unsplit(legacy)) == Self.normalized(LegacySchema.document(for: ClickProperties.self)))
+        #expect(Self.normalized(Self.unsplit(legacy)) == Self.normalized(LegacySchema.document(for: ClickProperties.self, now: Self.now)))
+    }
+
+    @Test("a legacy event_timestamp number is bounded by the validator's window, never more strictly")
+    func legacyTimeWindow() throws {
+        let number = try #require(LegacySchema.document(for: ClickProperties.self, now: Self.now)["properties"]?["event_timestamp"]?["oneOf"]?.arrayValue?.first)
+        #expect(number["minimum"] == .integer(946_684_800_000))
+        let latest = try #require(number["maximum"]?.int64Value)
+        let skewEnd = EventTimestamp.milliseconds(from: Self.now.addingTimeInterval(ValidationLimits.default.maxFutureSkew))
+        #expect(latest >= skewEnd + 3_600_000 && latest <= skewEnd + 7_200_000)
+        #expect(latest % 3_600_000 == 0)
     }
 
     /// Undoes the one reshaping the conversion does: `allOf: [A, {not: N}]` back to `A + not: N`.

@@ -1,16 +1,25 @@
 import EDMEvents
+import Foundation
 
 /// JSON Schema of the reference relay's payload for one event type, derived from the v1 request
 /// schema through each field's legacy name, so both documents follow the same rules. It states
 /// what the legacy validator accepts: optional fields may be `null` (read as absent), keys it
 /// does not know are kept as extras, and `event_timestamp` is a JSON number or a string holding
-/// exactly one JSON number (JSON whitespace around it allowed, as the parser reads it).
+/// exactly one JSON number (JSON whitespace around it allowed, as the parser reads it). The
+/// number form also states the time window: not before `earliestOccurredAt`, and not after the
+/// relay's clock plus the allowed skew at the time the document is built, rounded up to the hour
+/// after next so that a document fetched a little earlier is never stricter than the relay.
 enum LegacySchema {
     /// A JSON number as JSON text, the only thing a numeric `event_timestamp` string may hold.
     static let numericStringPattern =
         "^\u{FEFF}?[\\t\\n\\r ]*-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][-+]?[0-9]+)?[\\t\\n\\r ]*$"
 
-    static func document(for kind: any EventProperties.Type) -> JSONValue {
+    static func document(
+        for kind: any EventProperties.Type, limits: ValidationLimits = .default, now: Date = Date()
+    ) -> JSONValue {
+        let earliest = EventTimestamp.milliseconds(from: limits.earliestOccurredAt)
+        let hour: Int64 = 3_600_000
+        let latest = (EventTimestamp.milliseconds(from: now.addingTimeInterval(limits.maxFutureSkew)) / hour + 2) * hour
         let request = EventSchemas.document(for: kind, form: .request)
         let typed = request["properties"]?["properties"]
         let required = Set((typed?["required"]?.arrayValue ?? []).compactMap(\.stringValue))
@@ -39,7 +48,10 @@ enum LegacySchema {
                     "description": .string(
                         "Milliseconds since 1970 by the client's clock, as a number or a numeric string; "
                             + "not before 2000-01-01 and not more than the allowed skew ahead of the relay's clock."),
-                    "oneOf": [["type": "number"], ["type": "string", "pattern": .string(numericStringPattern)]],
+                    "oneOf": [
+                        ["type": "number", "minimum": .integer(earliest), "maximum": .integer(latest)],
+                        ["type": "string", "pattern": .string(numericStringPattern)],
+                    ],
                 ],
                 "properties": [
                     "type": "object",

@@ -11,7 +11,8 @@ import OpenAPIKit
 public enum OpenAPIDocument {
     public static let version = OpenAPI.Document.Version.v3_1_1
 
-    public static func make(configuration: RelayConfiguration) -> OpenAPI.Document {
+    /// The document as of `now` (the legacy schemas' time window depends on the clock).
+    public static func make(configuration: RelayConfiguration, now: Date = Date()) -> OpenAPI.Document {
         let guarded = !configuration.apiKeys.isOpen
         var paths: OpenAPI.PathItem.Map = [
             "/v1/events": .pathItem(.init(post: v1Events(configuration), options: preflight("/v1/events"))),
@@ -39,16 +40,16 @@ public enum OpenAPIDocument {
                 version: "1.0.0"),
             servers: [],
             paths: paths,
-            components: RelayComponents.make(guarded: guarded),
+            components: RelayComponents.make(guarded: guarded, limits: configuration.limits.validation, now: now),
             security: guarded ? [RelayComponents.bearerRequirement] : [])
     }
 
     /// The document as served: JSON with sorted keys.
-    public static func json(configuration: RelayConfiguration) -> Data {
+    public static func json(configuration: RelayConfiguration, now: Date = Date()) -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Typed OpenAPIKit values always encode; an empty body would fail the contract tests.
-        return (try? encoder.encode(make(configuration: configuration))) ?? Data()
+        return (try? encoder.encode(make(configuration: configuration, now: now))) ?? Data()
     }
 
     /// Every (method, path) the document describes, with its response statuses.
@@ -119,7 +120,12 @@ public enum OpenAPIDocument {
                 + "must be \(route.kind.topicBase). Answers 202 with the assigned id once stored.",
             operationId: String(route.path.dropFirst()),
             requestBody: .init(
-                content: [.json: .content(.init(schema: .reference(.component(named: "\(route.kind.eventType).legacy"))))],
+                content: [
+                    .json: .content(
+                        .init(
+                            schema: .reference(.component(named: "\(route.kind.eventType).legacy")),
+                            example: TypedSchema.anyCodable(LegacySchema.example(for: route.kind))))
+                ],
                 required: true),
             responses: ingestResponses(configuration, guarded: guarded),
             security: configuration.apiKeys.isOpen || guarded ? nil : [])

@@ -1,4 +1,5 @@
 import EDMEvents
+import Foundation
 import OpenAPIKit
 
 /// The reusable parts of the relay's OpenAPI document: event schemas (converted from the shared
@@ -11,18 +12,21 @@ enum RelayComponents {
         [JSONReference<OpenAPI.SecurityScheme>.component(named: bearerScheme): []]
     }
 
-    static func make(guarded: Bool) -> OpenAPI.Components {
+    static func make(guarded: Bool, limits: ValidationLimits, now: Date) -> OpenAPI.Components {
         var securitySchemes: OpenAPI.ComponentReferenceDictionary<OpenAPI.SecurityScheme> = [:]
         if guarded {
             securitySchemes[.init(stringLiteral: bearerScheme)] = .securityScheme(
                 .http(scheme: "bearer", description: "One of API_KEYS."))
         }
-        return .init(schemas: schemas().schemas, responses: responses, securitySchemes: securitySchemes)
+        return .init(
+            schemas: schemas(limits: limits, now: now).schemas, responses: responses, securitySchemes: securitySchemes)
     }
 
     /// The component schemas, and the keywords of the shared event schemas that could not be
     /// converted (none, or the contract test fails).
-    static func schemas() -> (schemas: OpenAPI.ComponentDictionary<JSONSchema>, unknownKeywords: [String]) {
+    static func schemas(limits: ValidationLimits = .default, now: Date = Date())
+        -> (schemas: OpenAPI.ComponentDictionary<JSONSchema>, unknownKeywords: [String])
+    {
         var converter = TypedSchema()
         var schemas: OpenAPI.ComponentDictionary<JSONSchema> = [
             "Error": errorSchema,
@@ -45,7 +49,8 @@ enum RelayComponents {
                     EventSchemas.document(for: kind, form: form), at: name)
             }
             let legacy = "\(kind.eventType).legacy"
-            schemas[.init(stringLiteral: legacy)] = converter.convert(LegacySchema.document(for: kind), at: legacy)
+            schemas[.init(stringLiteral: legacy)] = converter.convert(
+                LegacySchema.document(for: kind, limits: limits, now: now), at: legacy)
         }
         return (schemas, converter.unknownKeywords)
     }

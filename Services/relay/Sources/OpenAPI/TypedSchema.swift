@@ -70,7 +70,12 @@ struct TypedSchema {
                     maximum: int("maximum").map { ($0, exclusive: false) },
                     minimum: int("minimum").map { ($0, exclusive: false) }))
         case "number":
-            return .number(Self.core(members, format: .unspecified, nullable: nullable, allowedValues: allowedValues), .init())
+            func double(_ key: String) -> Double? { members[key]?.doubleValue }
+            return .number(
+                Self.core(members, format: .unspecified, nullable: nullable, allowedValues: allowedValues),
+                .init(
+                    maximum: double("maximum").map { ($0, exclusive: false) },
+                    minimum: double("minimum").map { ($0, exclusive: false) }))
         case "boolean":
             return .boolean(Self.core(members, format: .unspecified, nullable: nullable, allowedValues: allowedValues))
         case "null":

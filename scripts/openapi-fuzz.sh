@@ -5,7 +5,7 @@
 # document and the validator disagree) fails the run like a failure does.
 #
 #   scripts/openapi-fuzz.sh            # uses the debug build (.build/debug); `make test` calls it
-#   FUZZ_EXAMPLES=200 scripts/openapi-fuzz.sh   # more cases per operation
+#   FUZZ_EXAMPLES=200 FUZZ_SEED=7 scripts/openapi-fuzz.sh   # more cases, another seed
 #
 # Starts edm-broker, a throwaway PostgreSQL, relay (without API_KEYS, then with a key) and stats
 # on free ports, and stops every one of them on exit. Prints one line on success; on failure,
@@ -15,6 +15,7 @@ cd "$(dirname "$0")/.."
 
 schemathesis_version=4.32.5
 examples=${FUZZ_EXAMPLES:-40}
+seed=${FUZZ_SEED:-1} # fixed, so a run repeats exactly; vary it to explore
 bin=${FUZZ_BIN:-.build/debug}
 venv=.build/schemathesis-venv
 
@@ -79,7 +80,7 @@ fuzz() { # name port [st options...]
   shift 2
   if ! "$venv/bin/st" --config-file "$work/schemathesis.toml" run "http://127.0.0.1:$port/openapi.json" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection \
-    --mode all --max-examples "$examples" --workers 2 --seed 1 --generation-database none --no-color \
+    --mode all --max-examples "$examples" --workers 2 --seed "$seed" --generation-database none --no-color \
     "$@" >"$work/st-$name.txt" 2>&1; then
     cat "$work/st-$name.txt" >&2
     echo "openapi fuzz: $name FAILED (report above)" >&2

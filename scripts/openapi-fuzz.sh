@@ -17,12 +17,12 @@ schemathesis_version=4.32.5
 examples=${FUZZ_EXAMPLES:-40}
 seed=${FUZZ_SEED:-1} # fixed, so a run repeats exactly; vary it to explore
 bin=${FUZZ_BIN:-.build/debug}
-venv=.build/schemathesis-venv
+venv=$PWD/.build/schemathesis-venv
 
 if ! "$venv/bin/st" --version 2>/dev/null | grep -q "$schemathesis_version"; then
   echo "installing schemathesis $schemathesis_version into $venv" >&2
   rm -rf "$venv"
-  python3 -m venv "$venv"
+  /usr/bin/python3 -m venv "$venv" # Debian's python3 and python3-venv (scripts/install-deps.sh)
   "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version" >&2
 fi
 
@@ -78,10 +78,11 @@ TOML
 fuzz() { # name port [st options...]
   local name=$1 port=$2
   shift 2
-  if ! "$venv/bin/st" --config-file "$work/schemathesis.toml" run "http://127.0.0.1:$port/openapi.json" \
+  # From $work, so schemathesis' own state directories never land in the repository.
+  if ! (cd "$work" && "$venv/bin/st" --config-file schemathesis.toml run "http://127.0.0.1:$port/openapi.json" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection \
     --mode all --max-examples "$examples" --workers 2 --seed "$seed" --generation-database none --no-color \
-    "$@" >"$work/st-$name.txt" 2>&1; then
+    "$@") >"$work/st-$name.txt" 2>&1; then
     cat "$work/st-$name.txt" >&2
     echo "openapi fuzz: $name FAILED (report above)" >&2
     return 1

@@ -1,6 +1,7 @@
 import EDMEvents
 import EDMStatsAPI
 import Foundation
+import OpenAPIKit
 @testable import StatsService
 import TestSupport
 import Testing
@@ -90,6 +91,14 @@ struct StatsDocumentSchemaTests {
         for (check, verdict) in zip(checks, verdicts) {
             #expect(verdict["valid"] == .bool(check.valid), "\(check.schema) \(check.document): \(verdict)")
         }
+    }
+
+    @Test("the served document is OpenAPI 3.1 that OpenAPIKit reads back and validates")
+    func documentValidates() throws {
+        let document = try JSONDecoder().decode(OpenAPI.Document.self, from: StatsOpenAPI.json())
+        #expect(document.openAPIVersion.rawValue.hasPrefix("3.1."))
+        try document.validate()
+        #expect(document.paths["/v1/stats/timeseries"]?.pathItemValue?.get?.parameters.count == 5)
     }
 
     @Test("the API's bucket names are stats' bucket widths")

@@ -53,6 +53,17 @@ struct OpenAPIDocumentTests {
         #expect(closed["paths"]?["/produceClickMessage"]?["post"]?["responses"]?["403"] != nil)
     }
 
+    @Test("on /v1/events every event must name its type, as the parser requires")
+    func v1EventsRequireType() throws {
+        let body = try #require(
+            try Self.document()["paths"]?["/v1/events"]?["post"]?["requestBody"]?["content"]?["application/json"]?["schema"])
+        let single = try #require(body["oneOf"]?.arrayValue?.first)
+        for choice in single["oneOf"]?.arrayValue ?? [] {
+            #expect(choice["allOf"]?.arrayValue?.contains { $0["required"] == ["type"] } == true, "\(choice)")
+        }
+        #expect(single["oneOf"]?.arrayValue?.count == EventRegistry.standard.kinds.count)
+    }
+
     @Test("every keyword of the shared event schemas converts")
     func conversionIsComplete() {
         #expect(RelayComponents.schemas().unknownKeywords == [])

@@ -90,8 +90,13 @@ public enum OpenAPIDocument {
     }
 
     private static func v1Events(_ configuration: RelayConfiguration) -> OpenAPI.Operation {
+        // The shared request schemas let `type` out (a type's own route would decide it); on this
+        // route each event names its type, so the body requires it.
+        let namesType = JSONSchema.object(properties: ["type": .string])
         let single = JSONSchema.one(
-            of: EventRegistry.standard.kinds.map { .reference(.component(named: "\($0.eventType).request")) })
+            of: EventRegistry.standard.kinds.map {
+                .all(of: [.reference(.component(named: "\($0.eventType).request")), namesType])
+            })
         let example = EventSchemas.example(for: ClickProperties.self, form: .request)
         return .init(
             summary: "Send one event or a batch (a JSON array); a batch is accepted or refused whole.",

@@ -92,6 +92,17 @@ fuzz() { # name port [st options...]
 status=0
 fuzz relay "$relay_port" || status=1
 fuzz relay-keyed "$keyed_port" -H "Authorization: Bearer fuzz-key" || status=1
+# The events the relay accepted above reach stats through the broker, so stats answers with
+# non-empty documents (buttons, URLs, buckets) while it is fuzzed.
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$stats_port/v1/stats/summary" 2>/dev/null | grep -q '"totalEvents":[1-9]' && break
+  sleep 0.1
+done
+if ! curl -fsS "http://127.0.0.1:$stats_port/v1/stats/summary" 2>/dev/null | grep -q '"totalEvents":[1-9]'; then
+  echo "openapi fuzz: stats counted none of the events the relay accepted; its log:" >&2
+  cat "$work/stats.log" >&2
+  status=1
+fi
 fuzz stats "$stats_port" || status=1
 [ $status -eq 0 ] && echo "openapi fuzz: relay (open and keyed) and stats clean ($examples examples per operation)" >&2
 exit $status

@@ -49,7 +49,8 @@ let package = Package(
             path: "Shared/EDMCore"),
         .target(name: "EDMEvents", path: "Shared/EDMEvents"),
         // The stats API's response documents and their schemas: one definition for the server,
-        // its OpenAPI document and the dashboard's client (no HTTP server or database here).
+        // its OpenAPI document and the dashboard's client (no HTTP server or database here); also
+        // the error and status documents every service answers with, which the relay describes too.
         .target(
             name: "EDMStatsAPI",
             dependencies: ["EDMEvents", .product(name: "OpenAPIKit", package: "OpenAPIKit")],
@@ -88,7 +89,7 @@ let package = Package(
         .target(
             name: "RelayService",
             dependencies: [
-                "EDMCore", "EDMEvents", "EDMKafka", "EDMHTTP",
+                "EDMCore", "EDMEvents", "EDMKafka", "EDMHTTP", "EDMStatsAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,7 +1,8 @@
 import OpenAPIKit
 
 /// `{"error": {"code", "message", "details"}}`: what every error answer of our services looks
-/// like (written by EDMHTTP's `APIError`; read by the dashboard for its status line).
+/// like (written by EDMHTTP's `APIError`; described by the relay's and stats' documents; read by
+/// the dashboard for its status line).
 public struct ErrorDocument: StatsDocument {
     public struct Detail: Codable, Sendable, Equatable {
         public var path: String
@@ -41,9 +42,11 @@ public struct ErrorDocument: StatsDocument {
                 "details": .array(
                     required: false,
                     items: .object(properties: [
-                        "path": .string(description: "The parameter or JSON path the problem is at."),
+                        "path": .string(
+                        description: "The query parameter, or the JSON path of the field (such as [3].properties.buttonId)."),
                         "message": .string,
-                        "code": .string(required: false),
+                        "code": .string(
+                            required: false, description: "Violation code (required, wrong_type, too_long, ...)."),
                     ])),
             ])
         ])

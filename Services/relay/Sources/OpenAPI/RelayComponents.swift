@@ -1,4 +1,5 @@
 import EDMEvents
+import EDMStatsAPI
 import Foundation
 import OpenAPIKit
 
@@ -29,18 +30,12 @@ enum RelayComponents {
     {
         var converter = TypedSchema()
         var schemas: OpenAPI.ComponentDictionary<JSONSchema> = [
-            "Error": errorSchema,
+            .init(stringLiteral: ErrorDocument.schemaName): ErrorDocument.schema,
             "Accepted": .object(properties: [
                 "accepted": .integer(description: "Events stored (acknowledged by the broker)."),
                 "ids": .array(items: .string(format: .uuid)),
             ]),
-            "Status": .object(
-                description: "Status of the process and its dependencies.",
-                properties: [
-                    "status": .string,
-                    "service": .string,
-                    "unavailable": .string(required: false, description: "Comma list of the dependencies that are down."),
-                ]),
+            .init(stringLiteral: StatusDocument.schemaName): StatusDocument.schema,
         ]
         for kind in EventRegistry.standard.kinds {
             for form in EventForm.allCases {
@@ -58,21 +53,6 @@ enum RelayComponents {
     static func reference(_ response: String) -> Either<OpenAPI.Reference<OpenAPI.Response>, OpenAPI.Response> {
         .reference(.component(named: response))
     }
-
-    private static let errorSchema = JSONSchema.object(properties: [
-        "error": .object(properties: [
-            "code": .string,
-            "message": .string,
-            "details": .array(
-                required: false,
-                items: .object(properties: [
-                    "path": .string(description: "JSON path of the field, such as [3].properties.buttonId."),
-                    "message": .string,
-                    "code": .string(
-                        required: false, description: "Violation code (required, wrong_type, too_long, ...)."),
-                ])),
-        ])
-    ])
 
     private static var responses: OpenAPI.ComponentReferenceDictionary<OpenAPI.Response> {
         [

@@ -41,7 +41,7 @@ public enum StatsOpenAPI {
     private static var schemas: OpenAPI.ComponentDictionary<JSONSchema> {
         var schemas: OpenAPI.ComponentDictionary<JSONSchema> = [:]
         for document in documents { schemas[.init(stringLiteral: document.schemaName)] = document.schema }
-        schemas["Status"] = statusSchema
+        schemas[.init(stringLiteral: StatusDocument.schemaName)] = StatusDocument.schema
         return schemas
     }
 
@@ -116,15 +116,7 @@ public enum StatsOpenAPI {
         ]
     }
 
-    private static var statusReference: JSONSchema { .reference(.component(named: "Status")) }
-
-    private static let statusSchema = JSONSchema.object(
-        description: "Status of the process and its dependencies.",
-        properties: [
-            "status": .string,
-            "service": .string,
-            "unavailable": .string(required: false, description: "Comma list of the dependencies that are down."),
-        ])
+    private static var statusReference: JSONSchema { .reference(.component(named: StatusDocument.schemaName)) }
 
     private static func json(_ schema: JSONSchema) -> OpenAPI.Content.Map {
         [.json: .content(.init(schema: schema))]

@@ -133,6 +133,8 @@ public enum OpenAPIDocument {
                 ],
                 required: true),
             responses: ingestResponses(configuration, guarded: guarded),
+            // Keys set but LEGACY_ROUTES_OPEN: this route alone needs none. Otherwise it follows
+            // the document (a bearer requirement with keys, none without).
             security: configuration.apiKeys.isOpen || guarded ? nil : [])
     }
 

@@ -17,7 +17,7 @@ struct TypedSchema {
     private static let annotations: Set<String> = ["description", "title", "examples", "$schema", "$id"]
     private static let known: Set<String> = annotations.union([
         "type", "properties", "required", "additionalProperties", "minLength", "maxLength", "pattern", "format",
-        "enum", "const", "minimum", "maximum", "oneOf", "anyOf", "not", "items", "minItems", "maxItems",
+        "enum", "const", "minimum", "maximum", "oneOf", "not", "items", "minItems", "maxItems",
     ])
 
     /// Converts `value`, collecting unknown keywords into ``unknownKeywords``.
@@ -32,10 +32,6 @@ struct TypedSchema {
         if let choices = members["oneOf"]?.arrayValue {
             let schemas = choices.enumerated().map { convert($1, at: "\(path)/oneOf/\($0)") }
             return .one(of: schemas, core: Self.core(members))
-        }
-        if let choices = members["anyOf"]?.arrayValue {
-            let schemas = choices.enumerated().map { convert($1, at: "\(path)/anyOf/\($0)") }
-            return .any(of: schemas, core: Self.core(members))
         }
         if let negated = members["not"] {
             let excluded = convert(negated, at: "\(path)/not")

@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/mattpolzin/OpenAPIKit", from: "6.4.0"),
     ],
     targets: [
         // C libraries from Debian, wrapped once here; services never see their pointers.
@@ -52,6 +53,13 @@ let package = Package(
             ],
             path: "Shared/EDMCore"),
         .target(name: "EDMEvents", dependencies: ["EDMCore"], path: "Shared/EDMEvents"),
+                // The stats API's response documents and their schemas: one definition for the server,
+        // its OpenAPI document and the dashboard's client (no HTTP server or database here); also
+        // the error and status documents every service answers with, which the relay describes too.
+        .target(
+            name: "EDMStatsAPI",
+            dependencies: ["EDMEvents", .product(name: "OpenAPIKit", package: "OpenAPIKit")],
+            path: "Shared/EDMStatsAPI"),
         .target(
             name: "EDMKafka",
             dependencies: [
@@ -86,7 +94,7 @@ let package = Package(
         .target(
             name: "RelayService",
             dependencies: [
-                "EDMCore", "EDMEvents", "EDMKafka", "EDMHTTP",
+                "EDMCore", "EDMEvents", "EDMKafka", "EDMHTTP", "EDMStatsAPI",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -94,18 +102,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "OpenAPIKit", package: "OpenAPIKit"),
             ],
             path: "Services/relay/Sources"),
         .executableTarget(name: "relay", dependencies: ["RelayService"], path: "Services/relay/Main"),
         .target(
             name: "StatsService",
             dependencies: [
-                "EDMCore", "EDMEvents", "EDMKafka", "EDMPostgres", "EDMHTTP",
+                "EDMCore", "EDMEvents", "EDMKafka", "EDMPostgres", "EDMHTTP", "EDMStatsAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "OpenAPIKit", package: "OpenAPIKit"),
             ],
             path: "Services/stats/Sources"),
         .executableTarget(name: "stats", dependencies: ["StatsService"], path: "Services/stats/Main"),
@@ -131,7 +141,7 @@ let package = Package(
         .target(
             name: "DashboardTUI",
             dependencies: [
-                "EDMCore", "EDMEvents",
+                "EDMCore", "EDMEvents", "EDMStatsAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -187,20 +197,22 @@ let package = Package(
             dependencies: [
                 "RelayService", "EDMCore", "EDMEvents", "EDMHTTP", "EDMKafka", "TestSupport",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(
             name: "StatsTests",
             dependencies: [
-                "StatsService", "EDMCore", "EDMEvents", "EDMHTTP", "EDMKafka", "EDMPostgres", "TestSupport",
+                "StatsService", "EDMCore", "EDMEvents", "EDMHTTP", "EDMKafka", "EDMPostgres", "EDMStatsAPI",
+                "TestSupport", .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(
             name: "DashboardTests",
-            dependencies: ["DashboardTUI", "EDMCore", "EDMEvents", "TestSupport"]),
+            dependencies: ["DashboardTUI", "EDMCore", "EDMEvents", "EDMStatsAPI", "TestSupport"]),
         .testTarget(
             name: "StreamTests",
             dependencies: [

@@ -66,8 +66,8 @@ struct DashboardBenchmark {
                 "click": .init(count: 0, lastReceivedAt: now.addingTimeInterval(-1)),
                 "pageload": .init(count: 0, lastReceivedAt: now.addingTimeInterval(-1)),
             ]),
-            clicks: .init(buttons: [], totalClicks: 0, distinctButtons: 0),
-            pageLoads: .init(totalPageLoads: 0, byDeviceType: [:]), loadedAt: now)))
+            clicks: .init(buttons: [], totalClicks: 0, distinctButtons: 0, limit: 1000),
+            pageLoads: .init(totalPageLoads: 0, byDeviceType: [:], byUrl: [], distinctUrls: 0, limit: 1), loadedAt: now)))
         _ = model.update(.streamStatus(.connected(since: now)))
         var pipeline = DashboardPipeline(
             model: model, view: DashboardView(), size: size, mode: .ansi(colors: true),

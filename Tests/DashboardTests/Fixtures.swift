@@ -1,4 +1,5 @@
 import DashboardTUI
+import EDMStatsAPI
 import Foundation
 
 /// Builders for models, histories and events with fixed clocks, so rendered text is stable.
@@ -10,28 +11,29 @@ enum Fixtures {
         clicks: Int64 = 0, pageLoads: Int64 = 0, buttons: [(String, Int64)] = [], devices: [String: Int64] = [:],
         clickWatermark: Date? = nil, pageLoadWatermark: Date? = nil, series: [String: [Int64]] = [:], loadedAt: Date = noon
     ) -> HistorySnapshot {
-        var timeseries: [String: StatsDocuments.Timeseries] = [:]
+        var timeseries: [String: TimeseriesView] = [:]
         for (type, counts) in series {
             // Buckets ending with the one holding `loadedAt`.
             let current = floor(loadedAt.timeIntervalSince1970 / 10) * 10
             let points = counts.enumerated().map { index, count in
-                StatsDocuments.Timeseries.Point(
+                TimeseriesView.Point(
                     start: Date(timeIntervalSince1970: current - Double(counts.count - 1 - index) * 10), count: count)
             }
-            timeseries[type] = StatsDocuments.Timeseries(
-                type: type, bucket: "10s", from: points.first?.start ?? loadedAt, to: loadedAt, points: points)
+            timeseries[type] = TimeseriesView(
+                type: type, bucket: .tenSeconds, from: points.first?.start ?? loadedAt, to: loadedAt, points: points)
         }
         return HistorySnapshot(
-            summary: StatsDocuments.Summary(
+            summary: SummaryView(
                 totalEvents: clicks + pageLoads,
                 types: [
                     "click": .init(count: clicks, lastEventAt: clickWatermark, lastReceivedAt: clickWatermark),
                     "pageload": .init(count: pageLoads, lastEventAt: pageLoadWatermark, lastReceivedAt: pageLoadWatermark),
                 ]),
-            clicks: StatsDocuments.Clicks(
-                buttons: buttons.map { StatsDocuments.Clicks.Button(buttonId: $0.0, clicks: $0.1) },
-                totalClicks: clicks, distinctButtons: Int64(buttons.count)),
-            pageLoads: StatsDocuments.PageLoads(totalPageLoads: pageLoads, byDeviceType: devices),
+            clicks: ClicksView(
+                buttons: buttons.map { ClicksView.Button(buttonId: $0.0, clicks: $0.1, lastClickAt: loadedAt) },
+                totalClicks: clicks, distinctButtons: Int64(buttons.count), limit: 1000),
+            pageLoads: PageLoadsView(
+                totalPageLoads: pageLoads, byDeviceType: devices, byUrl: [], distinctUrls: 0, limit: 1),
             series: timeseries, loadedAt: loadedAt)
     }
 

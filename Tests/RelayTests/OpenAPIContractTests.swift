@@ -2,6 +2,7 @@ import EDMEvents
 import EDMHTTP
 import Foundation
 import HummingbirdTesting
+import OpenAPIKit
 import Testing
 
 @testable import RelayService
@@ -22,15 +23,21 @@ struct OpenAPIContractTests {
         await harness.producer.close()
     }
 
-    @Test("GET /openapi.json serves an OpenAPI 3.1 document with resolvable references")
+    @Test("GET /openapi.json serves the typed document: OpenAPI 3.1, valid, references resolvable")
     func servedDocument() async throws {
         let harness = try RelayHarness()
         try await harness.run { client in
+            let before = Date()
             let response = try await client.get("/openapi.json")
+            let after = Date()
             #expect(response.status == .ok)
             let document = try response.json
-            #expect(document["openapi"] == "3.1.0")
-            #expect(document == OpenAPIDocument.make(configuration: harness.configuration))
+            #expect(document["openapi"]?.stringValue?.hasPrefix("3.1.") == true)
+            // Built per request: equal to the document as of a moment around the request.
+            let expected = try [before, after].map { try JSONValue.parse(OpenAPIDocument.json(configuration: harness.configuration, now: $0)) }
+            #expect(expected.contains(document))
+            let decoded = try JSONDecoder().decode(OpenAPI.Document.self, from: Data(response.text.utf8))
+            try decoded.validate()
             for reference in Self.references(in: document) {
                 let path = reference.dropFirst(2).split(separator: "/").map(String.init)
                 var node: JSONValue? = document
@@ -111,12 +118,22 @@ struct OpenAPIContractTests {
             ]
         })
 
-        let documented = OpenAPIDocument.operations(
-            in: OpenAPIDocument.make(configuration: open.configuration))
+        // Each configuration documents the statuses it can answer with (401/403 only with keys,
+        // 429 only with a rate limit); together they are exactly the statuses seen.
+        var documented: [String: Set<Int>] = [:]
+        for configuration in [open.configuration, guarded.configuration, down.configuration] {
+            for (operation, statuses) in OpenAPIDocument.operations(in: OpenAPIDocument.make(configuration: configuration)) {
+                documented[operation, default: []].formUnion(statuses)
+            }
+        }
         #expect(Set(observed.keys) == Set(documented.keys))
         for (operation, statuses) in documented.sorted(by: { $0.key < $1.key }) {
             #expect(observed[operation] == statuses, "\(operation)")
         }
+        let openDocument = OpenAPIDocument.operations(in: OpenAPIDocument.make(configuration: open.configuration))
+        #expect(openDocument["POST /v1/events"]?.isDisjoint(with: [401, 403, 429]) == true)
+        let guardedDocument = OpenAPIDocument.operations(in: OpenAPIDocument.make(configuration: guarded.configuration))
+        #expect(guardedDocument["POST /v1/events"]?.isSuperset(of: [401, 403, 429]) == true)
     }
 
     static func references(in value: JSONValue) -> [String] {

@@ -1,6 +1,7 @@
 import EDMEvents
 import EDMHTTP
 import EDMPostgres
+import EDMStatsAPI
 import Foundation
 import Hummingbird
 import HummingbirdTesting

@@ -1,4 +1,5 @@
 import EDMEvents
+import EDMStatsAPI
 import Foundation
 import Hummingbird
 import HummingbirdTesting

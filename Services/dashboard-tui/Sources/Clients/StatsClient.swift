@@ -1,6 +1,7 @@
 import EDMCore
 import AsyncHTTPClient
 import EDMEvents
+import EDMStatsAPI
 import Foundation
 
 /// Reads history from the stats API (`/v1/stats/*`) and classifies failures for the reconnect
@@ -40,13 +41,13 @@ public struct StatsClient: Sendable {
     func loadOnce(types: [String], now: Date) async throws(LinkFailure) -> HistorySnapshot {
         let from = EventTimestamp.string(from: now.addingTimeInterval(-Double(seriesBuckets) * 10))
         do {
-            async let summary = get("/v1/stats/summary", as: StatsDocuments.Summary.self)
-            async let clicks = get("/v1/stats/clicks?limit=\(buttonLimit)", as: StatsDocuments.Clicks.self)
-            async let pageLoads = get("/v1/stats/pageloads?limit=1", as: StatsDocuments.PageLoads.self)
-            var series: [String: StatsDocuments.Timeseries] = [:]
+            async let summary = get("/v1/stats/summary", as: SummaryView.self)
+            async let clicks = get("/v1/stats/clicks?limit=\(buttonLimit)", as: ClicksView.self)
+            async let pageLoads = get("/v1/stats/pageloads?limit=1", as: PageLoadsView.self)
+            var series: [String: TimeseriesView] = [:]
             for type in types {
                 let query = "type=\(Self.escape(type))&bucket=10s&from=\(Self.escape(from))"
-                series[type] = try await get("/v1/stats/timeseries?\(query)", as: StatsDocuments.Timeseries.self)
+                series[type] = try await get("/v1/stats/timeseries?\(query)", as: TimeseriesView.self)
             }
             let loaded = HistorySnapshot(
                 summary: try await summary, clicks: try await clicks, pageLoads: try await pageLoads,
@@ -80,7 +81,7 @@ public struct StatsClient: Sendable {
         let data = Data(body.readableBytesView)
         let status = Int(response.status.code)
         guard status == 200 else {
-            let message = (try? JSONDecoder().decode(StatsDocuments.ErrorBody.self, from: data))?.error.message
+            let message = (try? JSONDecoder().decode(ErrorDocument.self, from: data))?.error.message
             let text = "HTTP \(status)" + (message.map { ": \($0)" } ?? "") + " from \(path)"
             throw LinkFailure(text, permanent: [400, 401, 403, 404].contains(status))
         }

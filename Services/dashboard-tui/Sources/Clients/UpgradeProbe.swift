@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import EDMStatsAPI
 import Foundation
 
 /// Finds out why the stream refused a WebSocket upgrade. The WebSocket client only reports
@@ -23,7 +24,7 @@ enum UpgradeProbe {
             let status = Int(response.status.code)
             guard status >= 400 else { return fallback }
             let body = try await response.body.collect(upTo: 64 * 1024)
-            let message = (try? JSONDecoder().decode(StatsDocuments.ErrorBody.self, from: Data(body.readableBytesView)))?.error.message
+            let message = (try? JSONDecoder().decode(ErrorDocument.self, from: Data(body.readableBytesView)))?.error.message
             return LinkFailure("HTTP \(status)" + (message.map { ": \($0)" } ?? ""), permanent: [400, 401, 403, 404].contains(status))
         } catch {
             return fallback

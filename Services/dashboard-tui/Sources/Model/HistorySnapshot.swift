@@ -1,20 +1,21 @@
+import EDMStatsAPI
 import Foundation
 
 /// Everything loaded from stats at one moment: the history the live stream continues.
 public struct HistorySnapshot: Sendable, Equatable {
-    public var summary: StatsDocuments.Summary
-    public var clicks: StatsDocuments.Clicks
-    public var pageLoads: StatsDocuments.PageLoads
+    public var summary: SummaryView
+    public var clicks: ClicksView
+    public var pageLoads: PageLoadsView
     /// 10-second buckets per event type, oldest first.
-    public var series: [String: StatsDocuments.Timeseries]
+    public var series: [String: TimeseriesView]
     public var loadedAt: Date
     /// False when the summary and the per-type documents disagreed on every try (stats was
     /// counting between the requests); the next reload corrects it.
     public var consistent: Bool
 
     public init(
-        summary: StatsDocuments.Summary, clicks: StatsDocuments.Clicks, pageLoads: StatsDocuments.PageLoads,
-        series: [String: StatsDocuments.Timeseries] = [:], loadedAt: Date, consistent: Bool = true
+        summary: SummaryView, clicks: ClicksView, pageLoads: PageLoadsView,
+        series: [String: TimeseriesView] = [:], loadedAt: Date, consistent: Bool = true
     ) {
         self.summary = summary
         self.clicks = clicks

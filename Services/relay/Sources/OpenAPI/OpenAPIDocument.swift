@@ -1,53 +1,65 @@
 import EDMEvents
+import Foundation
+import OpenAPIKit
 
-/// The relay's OpenAPI 3.1 document, written by hand route by route (schemas come from the
-/// shared event rules). `RelayTests` keeps it true: every route the router serves is here and
-/// nothing else, and each operation's documented statuses are exactly those its handler returns.
+/// The relay's OpenAPI 3.1 document, built route by route as typed OpenAPIKit values (event
+/// schemas come from the shared event rules through ``TypedSchema``). It describes the relay as
+/// configured: without `API_KEYS` no operation requires credentials and none answers 401/403;
+/// without a rate limit none answers 429. `RelayTests` keeps it true: every route the router
+/// serves is here and nothing else, and each operation's documented statuses are exactly those
+/// its handler returns.
 public enum OpenAPIDocument {
-    public static func make(configuration: RelayConfiguration) -> JSONValue {
-        var paths: [String: JSONValue] = [
-            "/v1/events": [
-                "post": v1Events,
-                "options": preflight("/v1/events"),
-            ],
-            "/v1/schemas": ["get": schemasOperation],
-            "/openapi.json": ["get": openAPIOperation],
-            "/health": ["get": healthOperation],
-            "/ready": ["get": readyOperation],
-            "/metrics": ["get": metricsOperation],
+    public static let version = OpenAPI.Document.Version.v3_1_1
+
+    /// The document as of `now` (the legacy schemas' time window depends on the clock).
+    public static func make(configuration: RelayConfiguration, now: Date = Date()) -> OpenAPI.Document {
+        let guarded = !configuration.apiKeys.isOpen
+        var paths: OpenAPI.PathItem.Map = [
+            "/v1/events": .pathItem(.init(post: v1Events(configuration), options: preflight("/v1/events"))),
+            "/v1/schemas": .pathItem(.init(get: schemasOperation)),
+            "/openapi.json": .pathItem(.init(get: openAPIOperation)),
+            "/health": .pathItem(.init(get: healthOperation)),
+            "/ready": .pathItem(.init(get: readyOperation)),
+            "/metrics": .pathItem(.init(get: metricsOperation)),
         ]
         for route in LegacyRoutes.all {
-            paths[route.path] = [
-                "post": legacyOperation(route, open: configuration.legacyRoutesOpen),
-                "options": preflight(route.path),
-            ]
+            paths[OpenAPI.Path(rawValue: route.path)] = .pathItem(
+                .init(post: legacyOperation(route, configuration), options: preflight(route.path)))
         }
         if configuration.noopRoute {
-            paths[NoopRoute.path] = ["post": noopOperation]
+            paths[OpenAPI.Path(rawValue: NoopRoute.path)] = .pathItem(.init(post: noopOperation(configuration)))
         }
-        return [
-            "openapi": "3.1.0",
-            "info": [
-                "title": "edm-swift relay",
-                "version": "1.0.0",
-                "description": .string(
-                    "The HTTP edge of edm-swift: validates storefront events and answers 202 only after "
-                        + "Kafka acknowledged every one of them. Errors are JSON: "
-                        + "{\"error\": {\"code\", \"message\", \"details\": [{\"path\", \"message\", \"code\"}]}}."),
-            ],
-            "paths": .object(paths),
-            "components": components,
-            "security": [["apiKey": []]],
-        ]
+        return OpenAPI.Document(
+            openAPIVersion: version,
+            info: .init(
+                title: "edm-swift relay",
+                description: "The HTTP edge of edm-swift: validates storefront events and answers 202 only after "
+                    + "Kafka acknowledged every one of them. Errors are JSON: "
+                    + "{\"error\": {\"code\", \"message\", \"details\": [{\"path\", \"message\", \"code\"}]}}."
+                    + (guarded ? "" : " This relay runs without API_KEYS: it takes events from anyone."),
+                version: "1.0.0"),
+            servers: [],
+            paths: paths,
+            components: RelayComponents.make(guarded: guarded, limits: configuration.limits.validation, now: now),
+            security: guarded ? [RelayComponents.bearerRequirement] : [])
+    }
+
+    /// The document as served: JSON with sorted keys.
+    public static func json(configuration: RelayConfiguration, now: Date = Date()) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Typed OpenAPIKit values always encode; an empty body would fail the contract tests.
+        return (try? encoder.encode(make(configuration: configuration, now: now))) ?? Data()
     }
 
     /// Every (method, path) the document describes, with its response statuses.
-    public static func operations(in document: JSONValue) -> [String: Set<Int>] {
+    public static func operations(in document: OpenAPI.Document) -> [String: Set<Int>] {
         var operations: [String: Set<Int>] = [:]
-        for (path, item) in document["paths"]?.objectValue ?? [:] {
-            for (method, operation) in item.objectValue ?? [:] {
-                let statuses = (operation["responses"]?.objectValue ?? [:]).keys.compactMap { Int($0) }
-                operations["\(method.uppercased()) \(path)"] = Set(statuses)
+        for (path, item) in zip(document.paths.keys, document.paths.values) {
+            guard let item = item.pathItemValue else { continue }
+            for endpoint in item.endpoints {
+                let statuses = endpoint.operation.responses.keys.compactMap { Int($0.rawValue) }
+                operations["\(endpoint.method.rawValue.uppercased()) \(path.rawValue)"] = Set(statuses)
             }
         }
         return operations
@@ -55,206 +67,115 @@ public enum OpenAPIDocument {
 
     // MARK: Operations
 
-    private static let ingestErrors: [String: JSONValue] = [
-        "400": ref("BadRequest"), "401": ref("Unauthorized"), "403": ref("Forbidden"),
-        "413": ref("PayloadTooLarge"), "415": ref("UnsupportedMediaType"), "422": ref("Unprocessable"),
-        "429": ref("RateLimited"), "503": ref("Unavailable"),
-    ]
-
-    private static var v1Events: JSONValue {
-        var responses = ingestErrors
-        responses["202"] = ref("Accepted")
-        let single: JSONValue = ["oneOf": .array(EventRegistry.standard.kinds.map { schemaRef("\($0.eventType).request") })]
-        return [
-            "operationId": "postEvents",
-            "summary": "Send one event or a batch (a JSON array); a batch is accepted or refused whole.",
-            "description": .string(
-                "202 only once the broker acknowledged every event. Invalid events give 422 with every "
-                    + "problem listed; in a batch, paths start with the element index ([3].properties.buttonId) "
-                    + "and nothing is produced. The event type comes from each event's type field."),
-            "requestBody": [
-                "required": true,
-                "content": ["application/json": ["schema": ["oneOf": [single, ["type": "array", "minItems": 1, "items": single]]]]],
-            ],
-            "responses": .object(responses),
+    /// The statuses every ingest route can answer with, as configured.
+    private static func ingestResponses(_ configuration: RelayConfiguration, guarded: Bool, validates: Bool = true)
+        -> OpenAPI.Response.Map
+    {
+        var responses: OpenAPI.Response.Map = [
+            202: RelayComponents.reference("Accepted"),
+            400: RelayComponents.reference("BadRequest"),
+            413: RelayComponents.reference("PayloadTooLarge"),
+            415: RelayComponents.reference("UnsupportedMediaType"),
         ]
-    }
-
-    private static func legacyOperation(_ route: LegacyRoutes.Route, open: Bool) -> JSONValue {
-        var responses = ingestErrors
-        responses["202"] = ref("Accepted")
-        var operation: JSONValue = [
-            "operationId": .string(String(route.path.dropFirst())),
-            "summary": .string("The reference relay's route for \(route.kind.eventType) events (browser clients)."),
-            "description": .string(
-                "Accepts the reference relay's payload unchanged; the route decides the type and topic "
-                    + "must be \(route.kind.topicBase). Answers 202 with the assigned id once stored."),
-            "requestBody": [
-                "required": true,
-                "content": ["application/json": ["schema": schemaRef("\(route.kind.eventType).legacy")]],
-            ],
-            "responses": .object(responses),
-        ]
-        if open, case .object(var members) = operation {
-            members["security"] = []
-            operation = .object(members)
+        if validates {
+            responses[422] = RelayComponents.reference("Unprocessable")
+            responses[503] = RelayComponents.reference("Unavailable")
         }
-        return operation
+        if guarded {
+            responses[401] = RelayComponents.reference("Unauthorized")
+            responses[403] = RelayComponents.reference("Forbidden")
+        }
+        if configuration.rateLimit != nil { responses[429] = RelayComponents.reference("RateLimited") }
+        return responses
     }
 
-    private static func preflight(_ path: String) -> JSONValue {
-        [
-            "operationId": .string("preflight" + path.split(separator: "/").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()),
-            "summary": "CORS preflight; allowed origins come from CORS_ALLOWED_ORIGINS.",
-            "security": [],
-            "responses": [
-                "204": ["description": "Preflight answer; carries Access-Control-Allow-* headers when the origin is allowed."]
-            ],
-        ]
-    }
-
-    private static let schemasOperation: JSONValue = [
-        "operationId": "getSchemas",
-        "summary": "The JSON Schemas (draft 2020-12) of every event type, as requests and as stored envelopes.",
-        "security": [],
-        "responses": [
-            "200": [
-                "description": "Keyed by event type, then by form (request, envelope).",
-                "content": ["application/json": ["schema": ["type": "object"]]],
-            ]
-        ],
-    ]
-
-    private static let openAPIOperation: JSONValue = [
-        "operationId": "getOpenAPI",
-        "summary": "This document.",
-        "security": [],
-        "responses": ["200": ["description": "OpenAPI 3.1", "content": ["application/json": ["schema": ["type": "object"]]]]],
-    ]
-
-    private static let healthOperation: JSONValue = [
-        "operationId": "getHealth",
-        "summary": "Liveness: the process serves HTTP.",
-        "security": [],
-        "responses": ["200": ref("Status")],
-    ]
-
-    private static let readyOperation: JSONValue = [
-        "operationId": "getReady",
-        "summary": "Readiness: the Kafka cluster answers a metadata request within 2 s.",
-        "security": [],
-        "responses": ["200": ref("Status"), "503": ref("Status")],
-    ]
-
-    private static let metricsOperation: JSONValue = [
-        "operationId": "getMetrics",
-        "summary": "Prometheus metrics (text exposition format 0.0.4).",
-        "security": [],
-        "responses": ["200": ["description": "Metrics", "content": ["text/plain": ["schema": ["type": "string"]]]]],
-    ]
-
-    private static let noopOperation: JSONValue = [
-        "operationId": "postNoop",
-        "summary": "Benchmark baseline: reads the body like /v1/events, then answers 202 without parsing or producing.",
-        "requestBody": ["required": true, "content": ["application/json": ["schema": ["type": "object"]]]],
-        "responses": [
-            "202": ref("Accepted"), "400": ref("BadRequest"), "401": ref("Unauthorized"), "403": ref("Forbidden"),
-            "413": ref("PayloadTooLarge"), "415": ref("UnsupportedMediaType"), "429": ref("RateLimited"),
-        ],
-    ]
-
-    // MARK: Components
-
-    private static var components: JSONValue {
-        var schemas: [String: JSONValue] = [
-            "Error": errorSchema,
-            "Accepted": [
-                "type": "object", "required": ["accepted", "ids"],
-                "properties": [
-                    "accepted": ["type": "integer", "description": "Events stored (acknowledged by the broker)."],
-                    "ids": ["type": "array", "items": ["type": "string", "format": "uuid"]],
+    private static func v1Events(_ configuration: RelayConfiguration) -> OpenAPI.Operation {
+        // The shared request schemas let `type` out (a type's own route would decide it); on this
+        // route each event names its type, so the body requires it.
+        let namesType = JSONSchema.object(properties: ["type": .string])
+        let single = JSONSchema.one(
+            of: EventRegistry.standard.kinds.map {
+                .all(of: [.reference(.component(named: "\($0.eventType).request")), namesType])
+            })
+        let example = EventSchemas.example(for: ClickProperties.self, form: .request)
+        return .init(
+            summary: "Send one event or a batch (a JSON array); a batch is accepted or refused whole.",
+            description: "202 only once the broker acknowledged every event. Invalid events give 422 with every "
+                + "problem listed; in a batch, paths start with the element index ([3].properties.buttonId) "
+                + "and nothing is produced. The event type comes from each event's type field.",
+            operationId: "postEvents",
+            requestBody: .init(
+                content: [
+                    .json: .content(
+                        .init(
+                            schema: .one(of: [single, .array(minItems: 1, items: single)]),
+                            example: TypedSchema.anyCodable(example)))
                 ],
-            ],
-        ]
-        for kind in EventRegistry.standard.kinds {
-            schemas["\(kind.eventType).request"] = EventSchemas.document(for: kind, form: .request)
-            schemas["\(kind.eventType).envelope"] = EventSchemas.document(for: kind, form: .envelope)
-            schemas["\(kind.eventType).legacy"] = LegacySchema.document(for: kind)
-        }
-        return [
-            "schemas": .object(schemas),
-            "responses": responses,
-            "securitySchemes": [
-                "apiKey": [
-                    "type": "http", "scheme": "bearer",
-                    "description": "One of API_KEYS. When API_KEYS is empty the relay is open (and says so in its log).",
-                ]
-            ],
-        ]
+                required: true),
+            responses: ingestResponses(configuration, guarded: !configuration.apiKeys.isOpen))
     }
 
-    private static let errorSchema: JSONValue = [
-        "type": "object", "required": ["error"],
-        "properties": [
-            "error": [
-                "type": "object", "required": ["code", "message"],
-                "properties": [
-                    "code": ["type": "string"],
-                    "message": ["type": "string"],
-                    "details": [
-                        "type": "array",
-                        "items": [
-                            "type": "object", "required": ["path", "message"],
-                            "properties": [
-                                "path": ["type": "string", "description": "JSON path of the field, such as [3].properties.buttonId."],
-                                "message": ["type": "string"],
-                                "code": ["type": "string", "description": "Violation code (required, wrong_type, too_long, ...)."],
-                            ],
-                        ],
-                    ],
+    private static func legacyOperation(_ route: LegacyRoutes.Route, _ configuration: RelayConfiguration)
+        -> OpenAPI.Operation
+    {
+        let guarded = !configuration.apiKeys.isOpen && !configuration.legacyRoutesOpen
+        return .init(
+            summary: "The reference relay's route for \(route.kind.eventType) events (browser clients).",
+            description: "Accepts the reference relay's payload unchanged; the route decides the type and topic "
+                + "must be \(route.kind.topicBase). Answers 202 with the assigned id once stored.",
+            operationId: String(route.path.dropFirst()),
+            requestBody: .init(
+                content: [
+                    .json: .content(
+                        .init(
+                            schema: .reference(.component(named: "\(route.kind.eventType).legacy")),
+                            example: TypedSchema.anyCodable(LegacySchema.example(for: route.kind))))
                 ],
-            ]
-        ],
-    ]
-
-    private static let responses: JSONValue = [
-        "Accepted": [
-            "description": "Every event was acknowledged by the broker.",
-            "content": ["application/json": ["schema": schemaRef("Accepted")]],
-        ],
-        "Status": [
-            "description": "Status document.",
-            "content": ["application/json": ["schema": ["type": "object"]]],
-        ],
-        "BadRequest": errorResponse("Malformed JSON (code malformed_json; the message names the byte offset) or a bad Content-Length."),
-        "Unauthorized": errorResponse("No Authorization: Bearer key sent while API_KEYS is set."),
-        "Forbidden": errorResponse("The key is not one of API_KEYS."),
-        "PayloadTooLarge": errorResponse("Body over MAX_BODY_BYTES, or a batch over MAX_BATCH_EVENTS."),
-        "UnsupportedMediaType": errorResponse("Content-Type is not application/json."),
-        "Unprocessable": errorResponse("Schema violations, every one listed in details with its path."),
-        "RateLimited": errorResponse("Over RATE_LIMIT_PER_MINUTE for this key or address; see Retry-After.", retryAfter: true),
-        "Unavailable": errorResponse(
-            "The broker did not acknowledge every event in time (codes timeout, queue_full, broker_error, "
-                + "shutting_down); nothing is promised stored. Retry after Retry-After seconds.",
-            retryAfter: true),
-    ]
-
-    private static func errorResponse(_ description: String, retryAfter: Bool = false) -> JSONValue {
-        var response: [String: JSONValue] = [
-            "description": .string(description),
-            "content": ["application/json": ["schema": schemaRef("Error")]],
-        ]
-        if retryAfter {
-            response["headers"] = ["Retry-After": ["description": "Seconds to wait.", "schema": ["type": "integer"]]]
-        }
-        return .object(response)
+                required: true),
+            responses: ingestResponses(configuration, guarded: guarded),
+            // Keys set but LEGACY_ROUTES_OPEN: this route alone needs none. Otherwise it follows
+            // the document (a bearer requirement with keys, none without).
+            security: configuration.apiKeys.isOpen || guarded ? nil : [])
     }
 
-    private static func ref(_ response: String) -> JSONValue {
-        ["$ref": .string("#/components/responses/\(response)")]
+    private static func noopOperation(_ configuration: RelayConfiguration) -> OpenAPI.Operation {
+        .init(
+            summary: "Benchmark baseline: reads the body like /v1/events, then answers 202 without parsing or producing.",
+            operationId: "postNoop",
+            requestBody: .init(content: [.json: .content(.init(schema: .object))], required: true),
+            responses: ingestResponses(configuration, guarded: !configuration.apiKeys.isOpen, validates: false))
     }
 
-    private static func schemaRef(_ schema: String) -> JSONValue {
-        ["$ref": .string("#/components/schemas/\(schema)")]
+    private static func preflight(_ path: String) -> OpenAPI.Operation {
+        .init(
+            summary: "CORS preflight; allowed origins come from CORS_ALLOWED_ORIGINS.",
+            operationId: "preflight" + path.split(separator: "/").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(),
+            responses: [
+                204: .response(description: "Preflight answer; carries Access-Control-Allow-* headers when the origin is allowed.")
+            ],
+            security: [])
     }
+
+    private static let schemasOperation = OpenAPI.Operation(
+        summary: "The JSON Schemas (draft 2020-12) of every event type, as requests and as stored envelopes.",
+        operationId: "getSchemas",
+        responses: [200: .response(description: "Keyed by event type, then by form (request, envelope).", content: [.json: .content(.init(schema: .object))])],
+        security: [])
+
+    private static let openAPIOperation = OpenAPI.Operation(
+        summary: "This document.", operationId: "getOpenAPI",
+        responses: [200: .response(description: "OpenAPI 3.1", content: [.json: .content(.init(schema: .object))])],
+        security: [])
+
+    private static let healthOperation = OpenAPI.Operation(
+        summary: "Liveness: the process serves HTTP.", operationId: "getHealth",
+        responses: [200: RelayComponents.reference("Status")], security: [])
+
+    private static let readyOperation = OpenAPI.Operation(
+        summary: "Readiness: the Kafka cluster answers a metadata request within 2 s.", operationId: "getReady",
+        responses: [200: RelayComponents.reference("Status"), 503: RelayComponents.reference("Status")], security: [])
+
+    private static let metricsOperation = OpenAPI.Operation(
+        summary: "Prometheus metrics (text exposition format 0.0.4).", operationId: "getMetrics",
+        responses: [200: .response(description: "Metrics", content: [.txt: .content(.init(schema: .string))])], security: [])
 }

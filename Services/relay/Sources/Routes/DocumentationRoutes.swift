@@ -1,13 +1,15 @@
 import EDMEvents
+import Foundation
 import Hummingbird
 
-/// `GET /v1/schemas` and `GET /openapi.json`, rendered once at start-up.
+/// `GET /v1/schemas` (rendered once at start-up) and `GET /openapi.json` (rendered per request:
+/// the legacy schemas' time window follows the clock).
 struct DocumentationRoutes: Sendable {
-    let openAPI: ByteBuffer
+    let configuration: RelayConfiguration
     let schemas: ByteBuffer
 
     init(configuration: RelayConfiguration) {
-        openAPI = ByteBuffer(bytes: OpenAPIDocument.make(configuration: configuration).serialized())
+        self.configuration = configuration
         schemas = ByteBuffer(bytes: Self.schemaDocument.serialized())
     }
 
@@ -25,8 +27,10 @@ struct DocumentationRoutes: Sendable {
     }
 
     func add(to router: Router<RelayRequestContext>) {
-        router.get("/openapi.json") { [openAPI] _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: openAPI))
+        router.get("/openapi.json") { [configuration] _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json(configuration: configuration))))
         }
         router.get("/v1/schemas") { [schemas] _, _ in
             Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: schemas))

@@ -70,8 +70,10 @@ extension TimeseriesQuery {
             guard type == ClickProperties.eventType else {
                 throw APIParameterError(parameter: "buttonId", message: "only applies to type=\(ClickProperties.eventType)")
             }
-            guard (1...200).contains(buttonId.count) else {
-                throw APIParameterError(parameter: "buttonId", message: "must be 1 to 200 characters")
+            // Counted in Unicode scalars, as JSON Schema's maxLength counts (and the relay's rules).
+            guard (1...TimeseriesQuery.maximumButtonIdLength).contains(buttonId.unicodeScalars.count) else {
+                throw APIParameterError(
+                    parameter: "buttonId", message: "must be 1 to \(TimeseriesQuery.maximumButtonIdLength) characters")
             }
         }
         return try TimeseriesQuery(

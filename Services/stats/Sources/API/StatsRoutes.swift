@@ -24,6 +24,7 @@ public struct StatsRoutes: Sendable {
         let registry = self.registry
         let now = self.now
         let defaultLimit = Self.defaultLimit, maximumLimit = Self.maximumLimit
+        let openAPI = StatsOpenAPI.json(registry: registry)
         router.get("/v1/stats/summary") { request, _ in
             try Self.checked { _ = try QueryParameters(Self.query(request), allowed: []) }
             return try Self.json(try await DatabaseAvailability.run { try await queries.summary() })
@@ -55,7 +56,7 @@ public struct StatsRoutes: Sendable {
         router.get("/openapi.json") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: StatsOpenAPI.document(registry: registry).serialized(pretty: true))))
+                body: .init(byteBuffer: ByteBuffer(bytes: openAPI)))
         }
     }
 

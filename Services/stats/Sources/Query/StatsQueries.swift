@@ -1,5 +1,6 @@
 import EDMEvents
 import EDMPostgres
+import EDMStatsAPI
 import Foundation
 
 /// The read side: what the API serves, straight from the aggregate tables.
@@ -100,7 +101,7 @@ public struct StatsQueries: Sendable {
             TimeseriesView.Point(start: start, count: counts[EventTimestamp.milliseconds(from: start)] ?? 0)
         }
         return TimeseriesView(
-            type: query.type, buttonId: query.buttonId, bucket: query.bucket, from: query.from, to: query.to,
+            type: query.type, buttonId: query.buttonId, bucket: query.bucket.apiBucket, from: query.from, to: query.to,
             points: points, total: points.reduce(0) { $0 + $1.count }, timeBasis: policy.summary)
     }
 

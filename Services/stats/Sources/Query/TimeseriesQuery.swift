@@ -7,6 +7,8 @@ public struct TimeseriesQuery: Sendable, Equatable {
     public static let maximumPoints = 10_000
     /// Buckets returned when `from` is omitted.
     public static let defaultPoints = 60
+    /// The longest `buttonId` filter: the relay's limit for the field.
+    public static let maximumButtonIdLength = 200
 
     public var type: String
     public var buttonId: String?

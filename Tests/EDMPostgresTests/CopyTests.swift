@@ -84,9 +84,14 @@ struct CopyTests {
 
     @Test func copyInsideATransactionRollsBackWithIt() async throws {
         let pool = PostgresPool(configuration: try await Fixtures.configuration(poolSize: 1))
+        try await pool.execute("CREATE SCHEMA \"odd \"\"name\"\"\"")
         try await pool.execute("CREATE TABLE r (n int8)")
         var rows = PostgresCopyRows(columnCount: 1)
         for index in 0..<10 { try rows.append([Int64(index)]) }
+        // Identifiers are quoted, whatever they hold; the pool lends a connection for it.
+        try await pool.execute("CREATE TABLE \"odd \"\"name\"\"\".\"t\" (n int8)")
+        #expect(try await pool.copy(rows, into: "t", columns: ["n"], schema: "odd \"name\"") == 10)
+        #expect(try await pool.query("SELECT sum(n)::int8 FROM \"odd \"\"name\"\"\".t")[0].decode(Int64.self, at: 0) == 45)
         await #expect(throws: ExpectedFailure.self) {
             try await pool.transaction { transaction in
                 #expect(try await transaction.copy(rows, into: "r", columns: ["n"]) == 10)

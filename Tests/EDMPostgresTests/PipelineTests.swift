@@ -16,6 +16,11 @@ struct PipelineTests {
         #expect(binary[0].columns[0].format == .binary)
         #expect(try await connection.pipeline([]).isEmpty)
         await connection.close()
+        let pool = PostgresPool(configuration: try await Fixtures.sharedConfiguration(poolSize: 1))
+        let pooled = try await pool.pipeline(["SELECT \(Int32(7))", "SELECT pg_backend_pid()"])
+        #expect(try pooled[0][0].decode(Int32.self, at: 0) == 7)
+        #expect(pool.statistics.open == 1)
+        await pool.close()
     }
 
     @Test func anErrorInTheMiddleSkipsTheRestAndRollsBackTheStart() async throws {

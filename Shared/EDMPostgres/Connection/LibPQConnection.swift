@@ -10,7 +10,7 @@ final class LibPQConnection: @unchecked Sendable {
     let logger: Logger
     private let queue = DispatchQueue(label: "edm.postgres.connection")
     /// Touched only on `queue`.
-    var connection: OpaquePointer?
+    private(set) var connection: OpaquePointer?
 
     private let stateLock = NSLock()
     private var health: Health = .connecting

@@ -59,6 +59,23 @@ extension PostgresTransaction {
     }
 }
 
+extension PostgresPool {
+    /// `PostgresConnection.pipeline` on any free connection.
+    public func pipeline(
+        _ statements: [PostgresStatement], resultFormat: PostgresFormat = .text
+    ) async throws -> [PostgresRows] {
+        try await withConnection { try await $0.pipeline(statements, resultFormat: resultFormat) }
+    }
+
+    /// `PostgresConnection.copy` on any free connection.
+    @discardableResult
+    public func copy(
+        _ rows: PostgresCopyRows, into table: String, columns: [String], schema: String? = nil
+    ) async throws -> Int {
+        try await withConnection { try await $0.copy(rows, into: table, columns: columns, schema: schema) }
+    }
+}
+
 /// `"name"` with embedded quotes doubled: safe for any identifier.
 func quoteIdentifier(_ name: String) -> String {
     "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""

@@ -23,6 +23,20 @@ struct PipelineTests {
         await pool.close()
     }
 
+    @Test(.timeLimit(.minutes(1)))
+    func aLongPipelineWithLargeResultsDoesNotDeadlock() async throws {
+        // 40 MB each way: more than the socket buffers hold, so the server blocks writing
+        // results unless they are read while the statements are still being sent.
+        let connection = try await Fixtures.sharedConnection()
+        let payload = String(repeating: "x", count: 100_000)
+        let statements: [PostgresStatement] = (0..<400).map { "SELECT \($0)::int4, \(payload)::text" }
+        let results = try await connection.pipeline(statements)
+        #expect(results.count == 400)
+        #expect(try results.map { try $0[0].decode(Int32.self, at: 0) } == (0..<400).map(Int32.init))
+        #expect(try results.allSatisfy { try $0[0].decode(String.self, at: 1).utf8.count == 100_000 })
+        await connection.close()
+    }
+
     @Test func anErrorInTheMiddleSkipsTheRestAndRollsBackTheStart() async throws {
         let connection = try await Fixtures.connection()
         try await connection.execute("CREATE TABLE p (n int8 PRIMARY KEY)")

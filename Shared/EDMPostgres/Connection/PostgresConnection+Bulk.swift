@@ -9,7 +9,8 @@ extension PostgresConnection {
     /// statements after it are skipped and those before it are rolled back. Inside a
     /// `transaction { }` a failure aborts the transaction as any failed statement does.
     ///
-    /// Meant for statements with small results: everything is sent before anything is read.
+    /// Every result is held in memory until all have arrived. Long pipelines with large results
+    /// do not deadlock: libpq reads what the server sends while it waits to send more.
     public func pipeline(
         _ statements: [PostgresStatement], resultFormat: PostgresFormat = .text
     ) async throws -> [PostgresRows] {

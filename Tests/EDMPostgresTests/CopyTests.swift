@@ -69,6 +69,17 @@ struct CopyTests {
         await connection.close()
     }
 
+    @Test func aLostConnectionIsAConnectionError() async throws {
+        let configuration = try await Fixtures.sharedConfiguration()
+        let connection = try await PostgresConnection.connect(configuration)
+        try await Fixtures.terminate(connection.backendPID, configuration: configuration)
+        var rows = PostgresCopyRows(columnCount: 1)
+        try rows.append([Int64(1)])
+        let error = await #expect(throws: PostgresError.self) { try await connection.copy(rows, into: "t", columns: ["n"]) }
+        #expect(error?.isConnectionError == true)
+        #expect(connection.isBroken)
+    }
+
     @Test func rowsOfTheWrongWidthAreRefusedHere() async throws {
         var rows = PostgresCopyRows(columnCount: 2)
         let error = #expect(throws: PostgresError.self) { try rows.append([Int64(1)]) }

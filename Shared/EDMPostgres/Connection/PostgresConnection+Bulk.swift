@@ -39,7 +39,7 @@ extension PostgresConnection {
         }
         let target = (schema.map { quoteIdentifier($0) + "." } ?? "") + quoteIdentifier(table)
         let sql = "COPY \(target) (\(columns.map(quoteIdentifier).joined(separator: ", "))) FROM STDIN (FORMAT binary)"
-        return try await handle.copyIn(sql, data: rows.encoded)
+        return try await handle.copyIn(sql, data: [rows.buffer, PostgresCopyRows.trailer])
     }
 }
 

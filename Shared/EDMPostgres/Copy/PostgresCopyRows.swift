@@ -39,10 +39,6 @@ public struct PostgresCopyRows: Sendable {
         rowCount += 1
     }
 
-    /// The complete COPY stream: the rows and the end-of-data marker.
-    var encoded: [UInt8] {
-        var bytes = buffer
-        PostgresBinary.append(Int16(-1), to: &bytes)
-        return bytes
-    }
+    /// Ends the COPY stream after the rows (sent separately, so the rows are never copied).
+    static let trailer: [UInt8] = [0xFF, 0xFF]
 }

@@ -78,12 +78,7 @@ struct ConnectionTests {
         let task = Task { try await connection.query("SELECT pg_sleep(10)") }
         // Cancel once the server is running the statement (a cancel before it starts is a
         // different path: the statement is never sent).
-        let running = try await eventually(timeout: .seconds(5), every: .milliseconds(5)) {
-            try await observer.query(
-                "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND state = 'active' AND query LIKE '%pg_sleep(10)%'",
-                [connection.backendPID])[0].decode(Int.self, at: 0) == 1
-        }
-        #expect(running)
+        #expect(try await Fixtures.isRunning(connection.backendPID, "pg_sleep(10)", observer: observer))
         task.cancel()
         let result = await task.result
         #expect(ContinuousClock.now - started < .seconds(5))

@@ -1,6 +1,5 @@
 import EDMPostgres
 import Foundation
-import TestSupport
 import Testing
 
 @Suite("Pipeline mode")
@@ -84,11 +83,7 @@ struct PipelineTests {
         let connection = try await Fixtures.sharedConnection()
         let observer = try await Fixtures.sharedConnection()
         let task = Task { try await connection.pipeline(["SELECT 1", "SELECT pg_sleep(10)", "SELECT 3"]) }
-        #expect(try await eventually(timeout: .seconds(5), every: .milliseconds(5)) {
-            try await observer.query(
-                "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND state = 'active' AND query LIKE '%pg_sleep(10)%'",
-                [connection.backendPID])[0].decode(Int.self, at: 0) == 1
-        })
+        #expect(try await Fixtures.isRunning(connection.backendPID, "pg_sleep(10)", observer: observer))
         let started = ContinuousClock.now
         task.cancel()
         let result = await task.result

@@ -71,10 +71,14 @@ extension String: PostgresArrayElement {
     }
 }
 
+extension PostgresArrayElement where Self: FixedWidthInteger {
+    /// int2, int4 and int8 elements: big-endian, as wide as the Swift type.
+    public func appendPostgresArrayElement(to buffer: inout [UInt8]) { PostgresBinary.appendElement(self, to: &buffer) }
+}
+
 extension Int64: PostgresArrayElement {
     public static var postgresElementDataType: PostgresDataType { .int8 }
     public static var postgresArrayDataType: PostgresDataType { .int8Array }
-    public func appendPostgresArrayElement(to buffer: inout [UInt8]) { PostgresBinary.appendElement(self, to: &buffer) }
 }
 
 extension Int: PostgresArrayElement {
@@ -88,13 +92,11 @@ extension Int: PostgresArrayElement {
 extension Int32: PostgresArrayElement {
     public static var postgresElementDataType: PostgresDataType { .int4 }
     public static var postgresArrayDataType: PostgresDataType { .int4Array }
-    public func appendPostgresArrayElement(to buffer: inout [UInt8]) { PostgresBinary.appendElement(self, to: &buffer) }
 }
 
 extension Int16: PostgresArrayElement {
     public static var postgresElementDataType: PostgresDataType { .int2 }
     public static var postgresArrayDataType: PostgresDataType { .int2Array }
-    public func appendPostgresArrayElement(to buffer: inout [UInt8]) { PostgresBinary.appendElement(self, to: &buffer) }
 }
 
 extension Double: PostgresArrayElement {

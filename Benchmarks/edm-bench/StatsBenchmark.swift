@@ -191,21 +191,19 @@ struct StatsBenchmark {
     }
 
     /// PostgreSQL alone: `events` fresh ids inserted `batchSize` per statement and transaction
-    /// into a table like `stats_seen_events` (uuid primary key, BRIN on the time), as a uuid
-    /// array literal like stats sends. Ids are formatted before the clock starts.
+    /// into a table like `stats_seen_events` (uuid primary key, BRIN on the time), as one binary
+    /// uuid[] parameter like stats sends. Ids are made before the clock starts.
     private func bareInsertRate(pool: PostgresPool, batchSize: Int) async throws -> Double {
         try await pool.execute("DROP TABLE IF EXISTS bench_bare_ids")
         try await pool.execute("CREATE TABLE bench_bare_ids (event_id uuid PRIMARY KEY, seen_at timestamptz NOT NULL)")
         try await pool.execute("CREATE INDEX ON bench_bare_ids USING brin (seen_at)")
-        let ids = (0..<events).map { _ in UUID().uuidString.lowercased() }
-        let batches = stride(from: 0, to: events, by: batchSize).map {
-            "{" + ids[$0..<min($0 + batchSize, events)].joined(separator: ",") + "}"
-        }
+        let ids = (0..<events).map { _ in UUID() }
+        let batches = stride(from: 0, to: events, by: batchSize).map { Array(ids[$0..<min($0 + batchSize, events)]) }
         let started = ContinuousClock.now
         for batch in batches {
             try await pool.transaction { transaction in
                 try await transaction.execute(
-                    "INSERT INTO bench_bare_ids SELECT id, now() FROM unnest($1::text::uuid[]) AS u(id)", [batch])
+                    "INSERT INTO bench_bare_ids SELECT id, now() FROM unnest($1) AS u(id)", [batch])
             }
         }
         let elapsed = ContinuousClock.now - started

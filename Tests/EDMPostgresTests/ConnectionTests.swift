@@ -73,9 +73,12 @@ struct ConnectionTests {
 
     @Test func cancellingTheTaskCancelsTheRunningStatement() async throws {
         let connection = try await Fixtures.sharedConnection()
+        let observer = try await Fixtures.sharedConnection()
         let started = ContinuousClock.now
         let task = Task { try await connection.query("SELECT pg_sleep(10)") }
-        try await Task.sleep(for: .milliseconds(300))
+        // Cancel once the server is running the statement (a cancel before it starts is a
+        // different path: the statement is never sent).
+        #expect(try await Fixtures.isRunning(connection.backendPID, "pg_sleep(10)", observer: observer))
         task.cancel()
         let result = await task.result
         #expect(ContinuousClock.now - started < .seconds(5))
@@ -87,6 +90,7 @@ struct ConnectionTests {
         // The connection survives the cancel and serves the next statement.
         #expect(try await connection.query("SELECT 1")[0].decode(Int.self, at: 0) == 1)
         #expect(connection.isBroken == false)
+        await observer.close()
     }
 
     @Test func blockingCallsLeaveTheCooperativePoolFree() async throws {

@@ -33,6 +33,16 @@ enum Fixtures {
         try await PostgresConnection.connect(try await sharedConfiguration())
     }
 
+    /// Waits until backend `pid` is running a statement containing `text` (as `observer` sees
+    /// it in pg_stat_activity), so a test cancels a statement the server really runs.
+    static func isRunning(_ pid: Int32, _ text: String, observer: PostgresConnection) async throws -> Bool {
+        try await eventually(timeout: .seconds(5), every: .milliseconds(5)) {
+            try await observer.query(
+                "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND state = 'active' AND strpos(query, $2) > 0",
+                [pid, text])[0].decode(Int.self, at: 0) == 1
+        }
+    }
+
     /// Terminates a backend from a separate connection and waits until it is gone.
     static func terminate(_ pid: Int32, configuration: PostgresConfiguration) async throws {
         let admin = try await PostgresConnection.connect(configuration)

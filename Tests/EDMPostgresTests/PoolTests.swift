@@ -70,7 +70,7 @@ struct PoolTests {
         }
         for await _ in holding { break }
         let waiter = Task { try await pool.query("SELECT 1") }
-        try await eventually { pool.statistics.waiting == 1 }
+        #expect(try await eventually(timeout: .seconds(5), every: .milliseconds(5)) { pool.statistics.waiting == 1 })
         waiter.cancel()
         let result = await waiter.result
         #expect(throws: CancellationError.self) { try result.get() }
@@ -163,7 +163,7 @@ struct PoolTests {
         }
         for await _ in holding { break }
         let waiter = Task { try await pool.query("SELECT 1") }
-        try await eventually { pool.statistics.waiting == 1 }
+        #expect(try await eventually(timeout: .seconds(5), every: .milliseconds(5)) { pool.statistics.waiting == 1 })
         await pool.close()
         let result = await waiter.result
         #expect((result.failure as? PostgresError)?.kind == .poolClosed)
@@ -178,7 +178,6 @@ struct PoolServiceTests {
     @Test func runKeepsThePoolOpenUntilCancelledThenClosesIt() async throws {
         let pool = PostgresPool(configuration: try await Fixtures.sharedConfiguration(poolSize: 2))
         let service = Task { try await pool.run() }
-        try await Task.sleep(for: .milliseconds(50))
         #expect(try await pool.query("SELECT 1")[0].decode(Int.self, at: 0) == 1)
         #expect(pool.statistics.open == 1)
         service.cancel()
@@ -186,20 +185,6 @@ struct PoolServiceTests {
         #expect(pool.statistics.open == 0)
         let error = await #expect(throws: PostgresError.self) { try await pool.query("SELECT 1") }
         #expect(error?.kind == .poolClosed)
-    }
-}
-
-/// Polls `condition` for up to two seconds; a test that never gets there fails instead of hanging.
-func eventually(
-    _ condition: () -> Bool, sourceLocation: SourceLocation = #_sourceLocation
-) async throws {
-    let deadline = ContinuousClock.now + .seconds(2)
-    while !condition() {
-        guard ContinuousClock.now < deadline else {
-            Issue.record("condition not met within 2 s", sourceLocation: sourceLocation)
-            throw ExpectedFailure()
-        }
-        try await Task.sleep(for: .milliseconds(5))
     }
 }
 

@@ -40,42 +40,35 @@ struct UnitTests {
         #expect(policy.summary.contains("7 days") && policy.summary.contains("5 minutes"))
     }
 
-    @Test("array parameters quote every element, so quotes, backslashes, commas, braces and NULL stay data")
-    func arrayLiterals() async throws {
-        let values = ["plain", "with space", "comma,inside", "quote\"inside", "back\\slash", "{braces}", "NULL", "", "ünïcödé ✓"]
-        #expect(PostgresArray(text: ["a\"b", "c\\d"]).postgresText == #"{"a\"b","c\\d"}"#)
-        #expect(PostgresArray(int8: [1, -2]).postgresText == "{1,-2}")
-        #expect(PostgresArray(text: []).postgresText == "{}")
-        // And the server reads them back unchanged.
+    @Test("uuids sorted by sortKey are in the server's uuid order")
+    func uuidSortKey() async throws {
         let pool = PostgresPool(configuration: try PostgresConfiguration(url: try await TestPostgres.databaseURL()), logger: quietLogger)
-        let rows = try await pool.query("SELECT u FROM unnest($1::text[]) WITH ORDINALITY AS t(u, n) ORDER BY n", [PostgresArray(text: values)])
-        #expect(try rows.map { try $0.decode(String.self, at: 0) } == values)
-        let ids = [UUID(), UUID()]
-        let uuidRows = try await pool.query("SELECT u FROM unnest($1::uuid[]) AS t(u)", [PostgresArray(uuid: ids)])
-        #expect(try uuidRows.map { try $0.decode(UUID.self, at: 0) } == ids)
-        let dates = [Self.date("2024-05-01T12:34:56.789Z"), Self.date("1999-12-31T23:59:59.001Z")]
-        let dateRows = try await pool.query(
-            "SELECT to_timestamp(u / 1000.0) FROM unnest($1::int8[]) AS t(u)", [PostgresArray(epochMilliseconds: dates)])
-        #expect(try dateRows.map { EventTimestamp.milliseconds(from: try $0.decode(Date.self, at: 0)) } == dates.map(EventTimestamp.milliseconds(from:)))
-        // uuids sort the way the server sorts them.
         let sortedHere = (0..<50).map { _ in UUID() }.sorted { $0.sortKey < $1.sortKey }
-        let sortedThere = try await pool.query("SELECT u FROM unnest($1::uuid[]) AS t(u) ORDER BY u", [PostgresArray(uuid: sortedHere.shuffled())])
+        let sortedThere = try await pool.query("SELECT u FROM unnest($1) AS t(u) ORDER BY u", [sortedHere.shuffled()])
         #expect(try sortedThere.map { try $0.decode(UUID.self, at: 0) } == sortedHere)
         await pool.close()
     }
 
-    @Test("combined statements renumber each part's placeholders after the previous parts'")
-    func combinedStatements() {
-        var statement = CombinedStatement()
-        statement.add("INSERT INTO a SELECT * FROM unnest($1::int8[], $2::text[])", [PostgresArray(int8: [1]), PostgresArray(text: ["x"])])
-        statement.add("UPDATE b SET n = $1 WHERE k = $2 AND price = '$'", [PostgresArray(int8: [2]), PostgresArray(int8: [3])])
-        #expect(statement.parameters.count == 4)
-        #expect(statement.sql == """
-            WITH s0 AS (INSERT INTO a SELECT * FROM unnest($1::int8[], $2::text[])),
-            s1 AS (UPDATE b SET n = $3 WHERE k = $4 AND price = '$')
-            SELECT 1
-            """)
-        #expect(CombinedStatement.renumber("$10 + $9", by: 2) == "$12 + $11")
+    @Test("a batch's writes combine into one statement whose placeholders are exactly its parameters")
+    func batchWritesCombine() throws {
+        let names = try KafkaNames(prefix: "t.")
+        let decoder = MessageDecoder(names: names)
+        let messages = [Events.click("a"), Events.click("b\"quoted\"")].enumerated().map { index, event in
+            decoder.decode(KafkaMessage(
+                topic: names.topic(for: event), partition: 0, offset: Int64(index), key: nil, value: Array(event.jsonData()),
+                timestampMilliseconds: 0, headers: []))
+        } + [decoder.decode(KafkaMessage(
+            topic: "elsewhere", partition: 1, offset: 9, key: nil, value: nil, timestampMilliseconds: 0, headers: []))]
+        let batch = PreparedBatch(messages)
+        // totals, type buckets, clicks, click buckets, skipped messages
+        #expect(batch.writes.count == 5)
+        let combined = PostgresStatement.combiningWrites(batch.writes)
+        let count = combined.parameters.count
+        #expect(count == batch.writes.map(\.parameters.count).reduce(0, +))
+        #expect(combined.sql.contains("$\(count)"))
+        #expect(!combined.sql.contains("$\(count + 1)"))
+        #expect(combined.sql.hasPrefix("WITH s0 AS (") && combined.sql.hasSuffix("SELECT 1"))
+        #expect(batch.outcome.counted == ["click": 2] && batch.outcome.skipped == [.unknownTopic: 1])
     }
 
     @Test("every message is classified, never thrown")

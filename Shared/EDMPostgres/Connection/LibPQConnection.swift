@@ -10,7 +10,7 @@ final class LibPQConnection: @unchecked Sendable {
     let logger: Logger
     private let queue = DispatchQueue(label: "edm.postgres.connection")
     /// Touched only on `queue`.
-    private var connection: OpaquePointer?
+    private(set) var connection: OpaquePointer?
 
     private let stateLock = NSLock()
     private var health: Health = .connecting
@@ -97,32 +97,34 @@ final class LibPQConnection: @unchecked Sendable {
     /// Runs one statement. `script` uses the simple protocol (several statements, no
     /// parameters); otherwise the extended protocol keeps parameters apart from the SQL.
     func execute(
-        _ sql: String, parameters: [(any PostgresBindable)?] = [], script: Bool = false, cancellable: Bool = true
+        _ sql: String, parameters: [(any PostgresBindable)?] = [], resultFormat: PostgresFormat = .text,
+        script: Bool = false, cancellable: Bool = true
     ) async throws -> PostgresRows {
-        guard parameters.count <= Int(UInt16.max) else {
-            throw PostgresError(kind: .client, message: "too many parameters (\(parameters.count)); the limit is 65535")
-        }
-        let texts = parameters.map { $0?.postgresText }
-        let types = parameters.map { $0?.postgresDataType.rawValue ?? 0 }
-        guard !sql.utf8.contains(0), !texts.contains(where: { $0?.utf8.contains(0) ?? false }) else {
-            throw PostgresError(
-                kind: .client, message: "SQL text and text parameters cannot contain NUL characters (use bytea)")
-        }
+        try LibPQParameters.checkSQL(sql)
+        let prepared = try LibPQParameters(parameters)
         return try await onQueue(cancellable: cancellable) {
-            guard let pointer = self.connection else {
-                throw PostgresError(kind: .connectionClosed, message: "the connection is closed")
-            }
+            let pointer = try self.openConnection()
             let result: OpaquePointer?
             if script {
                 result = PQexec(pointer, sql)
             } else {
-                result = withCStrings(texts) { values in
-                    PQexecParams(pointer, sql, Int32(values.count), types, values, nil, nil, 0)
+                result = prepared.withValuePointers { values in
+                    PQexecParams(
+                        pointer, sql, prepared.count, prepared.types, values, prepared.lengths, prepared.formats,
+                        resultFormat.rawValue)
                 }
             }
             defer { self.refreshState() }
             return try self.consume(result, pointer)
         }
+    }
+
+    /// The live `PGconn`, or `.connectionClosed`. Call on the queue only.
+    func openConnection() throws(PostgresError) -> OpaquePointer {
+        guard let pointer = connection else {
+            throw PostgresError(kind: .connectionClosed, message: "the connection is closed")
+        }
+        return pointer
     }
 
     /// True when the connection is idle and its socket has not been closed by the server (e.g.
@@ -164,7 +166,7 @@ final class LibPQConnection: @unchecked Sendable {
     /// Runs `work` on the connection's queue and suspends the task meanwhile. A cancellable
     /// operation that has not started is skipped; one that is running gets a cancel request
     /// sent to the server (which then fails it with SQLSTATE 57014).
-    private func onQueue<T: Sendable>(
+    func onQueue<T: Sendable>(
         cancellable: Bool, _ work: @escaping @Sendable () throws -> T
     ) async throws -> T {
         guard cancellable else {
@@ -228,7 +230,7 @@ final class LibPQConnection: @unchecked Sendable {
 
     // MARK: - Results (called on the queue)
 
-    private func refreshState() {
+    func refreshState() {
         let ok = connection.map { PQstatus($0) == CONNECTION_OK } ?? false
         let transaction = connection.map { PQtransactionStatus($0) != PQTRANS_IDLE } ?? false
         stateLock.withLock {
@@ -237,7 +239,7 @@ final class LibPQConnection: @unchecked Sendable {
         }
     }
 
-    private func consume(_ result: OpaquePointer?, _ pointer: OpaquePointer) throws -> PostgresRows {
+    func consume(_ result: OpaquePointer?, _ pointer: OpaquePointer) throws -> PostgresRows {
         guard let result else {
             let lost = PQstatus(pointer) != CONNECTION_OK
             throw PostgresError(kind: lost ? .connectionLost : .client, message: Self.errorMessage(pointer))
@@ -261,34 +263,38 @@ final class LibPQConnection: @unchecked Sendable {
         }
     }
 
-    private static func copy(_ result: OpaquePointer) -> ResultStorage {
+    static func copy(_ result: OpaquePointer) -> ResultStorage {
         let rowCount = Int(PQntuples(result))
         let columnCount = Int(PQnfields(result))
         let columns = (0..<Int32(columnCount)).map { column in
             PostgresColumn(
                 name: String(cString: PQfname(result, column)),
-                dataType: PostgresDataType(rawValue: PQftype(result, column)))
+                dataType: PostgresDataType(rawValue: PQftype(result, column)),
+                format: PQfformat(result, column) == 1 ? .binary : .text)
         }
-        var values: [String?] = []
-        values.reserveCapacity(rowCount * columnCount)
+        var starts: [Int] = [], lengths: [Int32] = [], bytes: [UInt8] = []
+        starts.reserveCapacity(rowCount * columnCount)
+        lengths.reserveCapacity(rowCount * columnCount)
         for row in 0..<Int32(rowCount) {
             for column in 0..<Int32(columnCount) {
+                starts.append(bytes.count)
                 if PQgetisnull(result, row, column) == 1 {
-                    values.append(nil)
+                    lengths.append(-1)
                 } else {
-                    let bytes = UnsafeRawBufferPointer(
-                        start: PQgetvalue(result, row, column), count: Int(PQgetlength(result, row, column)))
-                    values.append(String(decoding: bytes, as: UTF8.self))
+                    let length = PQgetlength(result, row, column)
+                    lengths.append(length)
+                    bytes.append(
+                        contentsOf: UnsafeRawBufferPointer(start: PQgetvalue(result, row, column), count: Int(length)))
                 }
             }
         }
         let tuples = String(cString: PQcmdTuples(result))
         return ResultStorage(
-            columns: columns, values: values, rowCount: rowCount, affectedRows: Int(tuples),
-            commandTag: String(cString: PQcmdStatus(result)))
+            columns: columns, starts: starts, lengths: lengths, bytes: bytes, rowCount: rowCount,
+            affectedRows: Int(tuples), commandTag: String(cString: PQcmdStatus(result)))
     }
 
-    private static func error(from result: OpaquePointer, _ pointer: OpaquePointer) -> PostgresError {
+    static func error(from result: OpaquePointer, _ pointer: OpaquePointer) -> PostgresError {
         func field(_ code: UInt8) -> String? {
             PQresultErrorField(result, Int32(code)).map { String(cString: $0) }
         }
@@ -303,7 +309,7 @@ final class LibPQConnection: @unchecked Sendable {
             column: field(UInt8(ascii: "c")))
     }
 
-    private static func errorMessage(_ pointer: OpaquePointer) -> String {
+    static func errorMessage(_ pointer: OpaquePointer) -> String {
         let message = PQerrorMessage(pointer).map { String(cString: $0).trimmingWhitespace } ?? ""
         return message.isEmpty ? "unknown libpq error" : message
     }

@@ -32,8 +32,10 @@ public final class PostgresConnection: PostgresQueryable, Sendable {
 
     /// Cancelling the calling task sends a cancel request to the server; the statement then
     /// fails with SQLSTATE 57014 (`isQueryCanceled`).
-    public func query(_ sql: String, _ parameters: [(any PostgresBindable)?]) async throws -> PostgresRows {
-        try await handle.execute(sql, parameters: parameters)
+    public func query(
+        _ sql: String, _ parameters: [(any PostgresBindable)?], resultFormat: PostgresFormat
+    ) async throws -> PostgresRows {
+        try await handle.execute(sql, parameters: parameters, resultFormat: resultFormat)
     }
 
     /// Runs several `;`-separated statements without parameters (simple protocol), for

@@ -30,10 +30,14 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
     public var constraint: String?
     public var table: String?
     public var column: String?
+    /// In a pipeline, the position of the statement that failed (the statements after it were
+    /// skipped); nil elsewhere.
+    public var statementIndex: Int?
 
     public init(
         kind: Kind, sqlState: String? = nil, message: String, detail: String? = nil,
-        hint: String? = nil, constraint: String? = nil, table: String? = nil, column: String? = nil
+        hint: String? = nil, constraint: String? = nil, table: String? = nil, column: String? = nil,
+        statementIndex: Int? = nil
     ) {
         self.kind = kind
         self.sqlState = sqlState
@@ -43,6 +47,7 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
         self.constraint = constraint
         self.table = table
         self.column = column
+        self.statementIndex = statementIndex
     }
 
     public var isUniqueViolation: Bool { sqlState == "23505" }
@@ -66,6 +71,7 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
     public var description: String {
         var text = "PostgreSQL \(kind)"
         if let sqlState { text += " [\(sqlState)]" }
+        if let statementIndex { text += " (pipeline statement \(statementIndex))" }
         text += ": \(message)"
         if let detail { text += " (detail: \(detail))" }
         if let hint { text += " (hint: \(hint))" }

@@ -4,8 +4,10 @@ public struct PostgresTransaction: PostgresQueryable {
     /// The underlying connection, e.g. for `backendPID`. Do not start another transaction on it.
     public let connection: PostgresConnection
 
-    public func query(_ sql: String, _ parameters: [(any PostgresBindable)?]) async throws -> PostgresRows {
-        try await connection.query(sql, parameters)
+    public func query(
+        _ sql: String, _ parameters: [(any PostgresBindable)?], resultFormat: PostgresFormat
+    ) async throws -> PostgresRows {
+        try await connection.query(sql, parameters, resultFormat: resultFormat)
     }
 
     /// Several statements without parameters, inside this transaction (see

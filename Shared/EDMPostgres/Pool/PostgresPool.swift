@@ -50,9 +50,11 @@ public final class PostgresPool: PostgresQueryable, Sendable {
     }
 
     /// Runs one statement on any free connection.
-    public func query(_ sql: String, _ parameters: [(any PostgresBindable)?]) async throws -> PostgresRows {
+    public func query(
+        _ sql: String, _ parameters: [(any PostgresBindable)?], resultFormat: PostgresFormat
+    ) async throws -> PostgresRows {
         try await withConnection { connection in
-            try await connection.query(sql, parameters)
+            try await connection.query(sql, parameters, resultFormat: resultFormat)
         }
     }
 

@@ -11,8 +11,8 @@ public struct PostgresRow: Sendable {
         guard index >= 0 && index < storage.columns.count else { return nil }
         let column = storage.columns[index]
         return PostgresCell(
-            text: storage.values[row * storage.columns.count + index], dataType: column.dataType,
-            columnName: column.name, columnIndex: index)
+            storage: storage, cellIndex: row * storage.columns.count + index, dataType: column.dataType,
+            format: column.format, columnName: column.name, columnIndex: index)
     }
 
     /// `try row.decode(Int64.self, at: 0)`; use an Optional type for nullable columns.
@@ -35,6 +35,6 @@ public struct PostgresRow: Sendable {
     /// True when the column is SQL NULL (or does not exist).
     public func isNull(column name: String) -> Bool {
         guard let index = storage.columnIndex[name] else { return true }
-        return cell(at: index)?.text == nil
+        return cell(at: index)?.isNull ?? true
     }
 }

@@ -4,81 +4,80 @@ import Foundation
 /// the SQL text (never spliced in), which is what makes quotes and backslashes harmless.
 /// Conform your own types (e.g. a `RawRepresentable` enum) by forwarding to a built-in one.
 public protocol PostgresBindable: Sendable {
-    /// The parameter in PostgreSQL's text input format; nil sends SQL NULL.
-    var postgresText: String? { get }
-    /// The type declared to the server; `.unknown` lets it infer one from context.
+    /// The parameter in the format the server should read it in; `.null` sends SQL NULL.
+    var postgresValue: PostgresValue { get }
+    /// The type declared to the server; `.unknown` lets it infer one from context (text only).
     var postgresDataType: PostgresDataType { get }
 }
 
 extension String: PostgresBindable {
-    public var postgresText: String? { self }
+    public var postgresValue: PostgresValue { .text(self) }
     /// Unknown, not text, so a string can fill a uuid, enum or jsonb column without a cast.
     public var postgresDataType: PostgresDataType { .unknown }
 }
 
 extension Substring: PostgresBindable {
-    public var postgresText: String? { String(self) }
+    public var postgresValue: PostgresValue { .text(String(self)) }
     public var postgresDataType: PostgresDataType { .unknown }
 }
 
+// Numbers, booleans, timestamps, uuids and bytes travel binary: no formatting here, no parsing
+// on the server.
+
 extension Int: PostgresBindable {
-    public var postgresText: String? { String(self) }
+    public var postgresValue: PostgresValue { .binary(PostgresBinary.bytes(Int64(self))) }
     public var postgresDataType: PostgresDataType { .int8 }
 }
 
 extension Int64: PostgresBindable {
-    public var postgresText: String? { String(self) }
+    public var postgresValue: PostgresValue { .binary(PostgresBinary.bytes(self)) }
     public var postgresDataType: PostgresDataType { .int8 }
 }
 
 extension Int32: PostgresBindable {
-    public var postgresText: String? { String(self) }
+    public var postgresValue: PostgresValue { .binary(PostgresBinary.bytes(self)) }
     public var postgresDataType: PostgresDataType { .int4 }
 }
 
 extension Int16: PostgresBindable {
-    public var postgresText: String? { String(self) }
+    public var postgresValue: PostgresValue { .binary(PostgresBinary.bytes(self)) }
     public var postgresDataType: PostgresDataType { .int2 }
 }
 
 extension Double: PostgresBindable {
-    public var postgresText: String? {
-        if isNaN { return "NaN" }
-        if isInfinite { return self < 0 ? "-Infinity" : "Infinity" }
-        return String(self)  // shortest text that reads back to the same Double
-    }
+    /// IEEE 754 bits: exact, including NaN and the infinities.
+    public var postgresValue: PostgresValue { .binary(PostgresBinary.bytes(bitPattern)) }
     public var postgresDataType: PostgresDataType { .float8 }
 }
 
 extension Bool: PostgresBindable {
-    public var postgresText: String? { self ? "true" : "false" }
+    public var postgresValue: PostgresValue { .binary([self ? 1 : 0]) }
     public var postgresDataType: PostgresDataType { .bool }
 }
 
 extension Date: PostgresBindable {
-    /// ISO 8601 in UTC with microseconds (timestamptz's precision).
-    public var postgresText: String? { PostgresTimestamp.format(self) }
+    /// Microseconds since 2000-01-01 UTC (timestamptz's precision).
+    public var postgresValue: PostgresValue { .binary(PostgresBinary.bytes(PostgresBinary.microseconds(self))) }
     public var postgresDataType: PostgresDataType { .timestamptz }
 }
 
 extension UUID: PostgresBindable {
-    public var postgresText: String? { uuidString }
+    public var postgresValue: PostgresValue {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(16)
+        PostgresBinary.append(self, to: &bytes)
+        return .binary(bytes)
+    }
     public var postgresDataType: PostgresDataType { .uuid }
 }
 
-extension Array: PostgresBindable where Element == UInt8 {
-    /// bytea hex format.
-    public var postgresText: String? { PostgresBytes.hexEncode(self) }
-    public var postgresDataType: PostgresDataType { .bytea }
-}
-
 extension Data: PostgresBindable {
-    public var postgresText: String? { PostgresBytes.hexEncode(self) }
+    public var postgresValue: PostgresValue { .binary([UInt8](self)) }
     public var postgresDataType: PostgresDataType { .bytea }
 }
 
 extension Optional: PostgresBindable where Wrapped: PostgresBindable {
-    public var postgresText: String? { self?.postgresText }
+    public var postgresValue: PostgresValue { self?.postgresValue ?? .null }
     public var postgresDataType: PostgresDataType {
         switch self {
         case .some(let value): value.postgresDataType
@@ -88,18 +87,6 @@ extension Optional: PostgresBindable where Wrapped: PostgresBindable {
 }
 
 enum PostgresBytes {
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    static func hexEncode(_ bytes: some Collection<UInt8>) -> String {
-        var text: [UInt8] = [UInt8(ascii: "\\"), UInt8(ascii: "x")]
-        text.reserveCapacity(2 + bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: text, as: UTF8.self)
-    }
-
     /// Decodes bytea's hex output format (`\x0a1b...`), the server default since 9.0.
     static func hexDecode(_ text: String) -> [UInt8]? {
         let utf8 = Array(text.utf8)

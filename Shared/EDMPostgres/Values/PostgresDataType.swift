@@ -31,6 +31,14 @@ public struct PostgresDataType: RawRepresentable, Hashable, Sendable, CustomStri
     public static let numeric = PostgresDataType(rawValue: 1700)
     public static let uuid = PostgresDataType(rawValue: 2950)
     public static let jsonb = PostgresDataType(rawValue: 3802)
+    public static let boolArray = PostgresDataType(rawValue: 1000)
+    public static let int2Array = PostgresDataType(rawValue: 1005)
+    public static let int4Array = PostgresDataType(rawValue: 1007)
+    public static let textArray = PostgresDataType(rawValue: 1009)
+    public static let int8Array = PostgresDataType(rawValue: 1016)
+    public static let float8Array = PostgresDataType(rawValue: 1022)
+    public static let timestamptzArray = PostgresDataType(rawValue: 1185)
+    public static let uuidArray = PostgresDataType(rawValue: 2951)
 
     public var description: String {
         switch self {
@@ -55,6 +63,14 @@ public struct PostgresDataType: RawRepresentable, Hashable, Sendable, CustomStri
         case .numeric: "numeric"
         case .uuid: "uuid"
         case .jsonb: "jsonb"
+        case .boolArray: "bool[]"
+        case .int2Array: "int2[]"
+        case .int4Array: "int4[]"
+        case .textArray: "text[]"
+        case .int8Array: "int8[]"
+        case .float8Array: "float8[]"
+        case .timestamptzArray: "timestamptz[]"
+        case .uuidArray: "uuid[]"
         default: "oid \(rawValue)"
         }
     }

@@ -35,7 +35,8 @@ struct StoredPositions: Sendable, Equatable {
 /// One transaction per batch, four round trips: check the epoch, lock the batch's partition rows
 /// (`FOR UPDATE`), drop messages below each stored next offset (the fence) and record the event
 /// ids, dropping those already seen (the dedupe window), then add the rest to every aggregate
-/// (one multi-row upsert per table) and move the offsets in a single combined statement.
+/// (one multi-row upsert per table) and move the offsets in a single combined statement. Every
+/// column of a batch travels as one binary array parameter.
 /// Aggregates and positions therefore never disagree, whoever commits (a restarted process, a
 /// zombie, two members during a rebalance).
 struct IngestStore: Sendable {
@@ -56,15 +57,15 @@ struct IngestStore: Sendable {
     ) async throws -> BatchOutcome {
         let messages = batch.messages
         let partitions = Set(messages.map(\.partition)).sorted()
-        let topics = PostgresArray(text: partitions.map(\.topic))
-        let numbers = PostgresArray(int4: partitions.map(\.partition))
+        let topics = partitions.map(\.topic)
+        let numbers = partitions.map(\.partition)
         // Round trip 1: create missing offset rows, and read the epoch (held FOR SHARE, so a
         // rebuild waits for this transaction, and this one for a rebuild in progress).
         let current = try await transaction.query(
             """
             WITH created AS (
                 INSERT INTO stats_partition_offsets (topic, partition, next_offset)
-                SELECT t, p, 0 FROM unnest($1::text[], $2::int4[]) AS u(t, p)
+                SELECT t, p, 0 FROM unnest($1, $2) AS u(t, p)
                 ON CONFLICT DO NOTHING)
             SELECT epoch FROM stats_state WHERE id = 1 FOR SHARE
             """, [topics, numbers])[0].decode(Int64.self, at: 0)
@@ -76,10 +77,10 @@ struct IngestStore: Sendable {
         for row in try await transaction.query(
             """
             SELECT topic, partition, next_offset FROM stats_partition_offsets
-            WHERE (topic, partition) IN (SELECT t, p FROM unnest($1::text[], $2::int4[]) AS u(t, p))
+            WHERE (topic, partition) IN (SELECT t, p FROM unnest($1, $2) AS u(t, p))
             ORDER BY topic, partition
             FOR UPDATE
-            """, [topics, numbers])
+            """, [topics, numbers], resultFormat: .binary)
         {
             let partition = TopicPartition(topic: try row.decode(String.self, at: 0), partition: try row.decode(Int32.self, at: 1))
             stored[partition] = try row.decode(Int64.self, at: 2)
@@ -102,7 +103,7 @@ struct IngestStore: Sendable {
         // Round trip 3: remember the ids; those seen before do not count.
         let ids = fenced == 0 ? batch.eventIDs : PreparedBatch.distinctEventIDs(accepted)
         let seenBefore = try await recordSeenIDs(ids, in: transaction)
-        var (statement, outcome) =
+        var (writes, outcome) =
             fenced == 0 && seenBefore.isEmpty
             ? (batch.writes, batch.outcome)  // what the batch was prepared for: nearly always
             : PreparedBatch.writes(for: accepted, isNew: { !seenBefore.contains($0) })
@@ -111,19 +112,15 @@ struct IngestStore: Sendable {
         // Round trip 4: every aggregate, the skipped messages and the offsets, as one statement.
         let moved = next.filter { stored[$0.key] != $0.value }.sorted { $0.key < $1.key }
         if !moved.isEmpty {
-            statement.add(
+            writes.append(
                 """
                 UPDATE stats_partition_offsets AS o SET next_offset = u.n, updated_at = now()
-                FROM unnest($1::text[], $2::int4[], $3::int8[]) AS u(t, p, n)
+                FROM unnest(\(moved.map(\.key.topic)), \(moved.map(\.key.partition)), \(moved.map(\.value))) AS u(t, p, n)
                 WHERE o.topic = u.t AND o.partition = u.p
-                """,
-                [
-                    PostgresArray(text: moved.map(\.key.topic)), PostgresArray(int4: moved.map(\.key.partition)),
-                    PostgresArray(int8: moved.map(\.value)),
-                ])
+                """)
         }
-        if !statement.isEmpty {
-            try await transaction.execute(statement.sql, statement.parameters)
+        if !writes.isEmpty {
+            try await transaction.execute(PostgresStatement.combiningWrites(writes))
         }
         outcome.nextOffsets = next
         return outcome
@@ -134,7 +131,7 @@ struct IngestStore: Sendable {
     private static func recordSeenIDs(_ ids: [UUID], in transaction: PostgresTransaction) async throws -> Set<UUID> {
         guard !ids.isEmpty else { return [] }
         let rows = try await transaction.query(
-            "SELECT id FROM stats_record_seen_events($1::uuid[]) AS seen(id)", [PostgresArray(uuid: ids)])
+            "SELECT id FROM stats_record_seen_events($1) AS seen(id)", [ids], resultFormat: .binary)
         return Set(try rows.map { try $0.decode(UUID.self, at: 0) })
     }
 
@@ -148,9 +145,9 @@ struct IngestStore: Sendable {
             let rows = try await transaction.query(
                 """
                 SELECT topic, partition, next_offset FROM stats_partition_offsets
-                WHERE (topic, partition) IN (SELECT t, p FROM unnest($1::text[], $2::int4[]) AS u(t, p))
+                WHERE (topic, partition) IN (SELECT t, p FROM unnest($1, $2) AS u(t, p))
                 """,
-                [PostgresArray(text: partitions.map(\.topic)), PostgresArray(int4: partitions.map(\.partition))])
+                [partitions.map(\.topic), partitions.map(\.partition)], resultFormat: .binary)
             var offsets: [TopicPartition: Int64] = [:]
             for row in rows {
                 let partition = TopicPartition(topic: try row.decode(String.self, at: 0), partition: try row.decode(Int32.self, at: 1))

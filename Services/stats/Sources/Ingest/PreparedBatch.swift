@@ -1,5 +1,6 @@
 import EDMEvents
 import EDMKafka
+import EDMPostgres
 import Foundation
 
 /// A decoded batch with its database writes built ahead, while the previous batch commits.
@@ -13,8 +14,9 @@ struct PreparedBatch: Sendable {
     let messages: [DecodedMessage]
     /// Distinct event ids, in PostgreSQL's uuid order (rows are then inserted in index order).
     let eventIDs: [UUID]
-    /// Every aggregate increment and skipped-message count of the batch, as statement parts.
-    let writes: CombinedStatement
+    /// Every aggregate increment and skipped-message count of the batch, as statements to be
+    /// combined into one.
+    let writes: [PostgresStatement]
     /// What committing the writes changes (without offsets and fencing, which only the
     /// transaction knows).
     let outcome: BatchOutcome
@@ -44,7 +46,7 @@ struct PreparedBatch: Sendable {
     /// `isNew` says its id was not seen before and it is its id's first message in the batch.
     static func writes(
         for messages: [DecodedMessage], isNew: (UUID) -> Bool
-    ) -> (CombinedStatement, BatchOutcome) {
+    ) -> ([PostgresStatement], BatchOutcome) {
         var outcome = BatchOutcome()
         var counted: [CountableEvent] = []
         counted.reserveCapacity(messages.count)
@@ -64,9 +66,8 @@ struct PreparedBatch: Sendable {
                 outcome.skipped[reason, default: 0] += 1
             }
         }
-        var statement = CombinedStatement()
-        AggregateWriter.add(BatchAggregate(counted), to: &statement)
-        AggregateWriter.addSkipped(skipped, to: &statement)
-        return (statement, outcome)
+        var writes = AggregateWriter.writes(for: BatchAggregate(counted))
+        if let skippedWrite = AggregateWriter.skippedWrite(skipped) { writes.append(skippedWrite) }
+        return (writes, outcome)
     }
 }

@@ -81,7 +81,7 @@ let package = Package(
         .target(
             name: "EDMHTTP",
             dependencies: [
-                "EDMCore",
+                "EDMCore", "EDMStatsAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

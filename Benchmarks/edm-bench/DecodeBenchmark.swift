@@ -80,9 +80,6 @@ struct DecodeBenchmark {
         guard objects == payloads.count else { throw BenchError("JSONSerialization rejected \(payloads.count - objects)") }
     }
 
-    private func median(_ values: [Double]) -> Double {
-        values.percentile(0.5)
-    }
 
     static func envelopes(count: Int) -> [EventEnvelope] {
         let start = Date().addingTimeInterval(-3600)

@@ -33,3 +33,6 @@ extension [Double] {
         return samples.percentile(fraction)
     }
 }
+
+/// The median of repeated rounds: the figure each benchmark row reports.
+func median(_ values: [Double]) -> Double { values.percentile(0.5) }

@@ -59,30 +59,30 @@ struct StatsBenchmark {
         let defaultBatch = IngestSettings().maxBatchMessages
         report.append(BenchRow(
             name: "stats ingest events/s (topic -> committed aggregates, \(events) events over \(Int(eventSpan)) s)",
-            ours: statsMedian(ingestRates), baseline: statsMedian(rawRates), baselineName: "raw consume (binding)"))
+            ours: median(ingestRates), baseline: median(rawRates), baselineName: "raw consume (binding)"))
         report.append(BenchRow(
             name: "stats ingest events/s vs PostgreSQL alone (bare insert of as many ids, \(defaultBatch) per transaction)",
-            ours: statsMedian(ingestRates), baseline: statsMedian(insertRates),
+            ours: median(ingestRates), baseline: median(insertRates),
             baselineName: "PostgreSQL bare uuid insert"))
         // The ceiling: PostgreSQL writing only the dedupe rows, nothing read from Kafka.
         report.append(BenchRow(
             name: "PostgreSQL alone: bare uuid insert rows/s (\(defaultBatch) per transaction, one connection)",
-            ours: statsMedian(insertRates), baseline: statsMedian(rawRates), baselineName: "raw consume (binding)"))
+            ours: median(insertRates), baseline: median(rawRates), baselineName: "raw consume (binding)"))
         report.append(BenchRow(
             name: "stats ingest events/s (same, \(smallBatch) per transaction)",
-            ours: statsMedian(smallBatchRates), baseline: statsMedian(rawRates), baselineName: "raw consume (binding)"))
+            ours: median(smallBatchRates), baseline: median(rawRates), baselineName: "raw consume (binding)"))
         // Decoding alone (strict validation of every event), before any database work.
         report.append(BenchRow(
             name: "stats decode only events/s (EventEnvelope.decode, one task)",
-            ours: statsMedian(decodeRates), baseline: statsMedian(rawRates), baselineName: "raw consume (binding)"))
+            ours: median(decodeRates), baseline: median(rawRates), baselineName: "raw consume (binding)"))
 
         let (data, health) = try await apiLatencies(pool: pool)
         report.append(BenchRow(
-            name: "stats API p50 ms (\(clients) concurrent clients)", ours: statsPercentile(data, 0.50) * 1000,
-            baseline: statsPercentile(health, 0.50) * 1000, baselineName: "/health same load"))
+            name: "stats API p50 ms (\(clients) concurrent clients)", ours: data.percentile(0.50) * 1000,
+            baseline: health.percentile(0.50) * 1000, baselineName: "/health same load"))
         report.append(BenchRow(
-            name: "stats API p99 ms (\(clients) concurrent clients)", ours: statsPercentile(data, 0.99) * 1000,
-            baseline: statsPercentile(health, 0.99) * 1000, baselineName: "/health same load"))
+            name: "stats API p99 ms (\(clients) concurrent clients)", ours: data.percentile(0.99) * 1000,
+            baseline: health.percentile(0.99) * 1000, baselineName: "/health same load"))
         await pool.close()
     }
 
@@ -276,10 +276,3 @@ private func statsSeconds(_ duration: Duration) -> Double {
     duration.inSeconds
 }
 
-private func statsMedian(_ values: [Double]) -> Double { statsPercentile(values, 0.5) }
-
-private func statsPercentile(_ values: [Double], _ fraction: Double) -> Double {
-    guard !values.isEmpty else { return .nan }
-    let sorted = values.sorted()
-    return sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * fraction + 0.5))]
-}

@@ -16,15 +16,31 @@ public struct ErrorDocument: StatsDocument {
         }
     }
 
+    /// An event of a request that was stored although the request as a whole failed.
+    public struct StoredEvent: Codable, Sendable, Equatable {
+        /// Its place in the request (0 for a single event).
+        public var index: Int
+        public var id: String
+
+        public init(index: Int, id: String) {
+            self.index = index
+            self.id = id
+        }
+    }
+
     public struct Payload: Codable, Sendable, Equatable {
         public var code: String
         public var message: String
         public var details: [Detail]?
+        /// On a 503 for a batch: the events the broker did acknowledge, so a client retries only
+        /// the others (those listed in `details`).
+        public var stored: [StoredEvent]?
 
-        public init(code: String, message: String, details: [Detail]? = nil) {
+        public init(code: String, message: String, details: [Detail]? = nil, stored: [StoredEvent]? = nil) {
             self.code = code
             self.message = message
             self.details = details
+            self.stored = stored
         }
     }
 
@@ -47,6 +63,13 @@ public struct ErrorDocument: StatsDocument {
                         "message": .string,
                         "code": .string(
                             required: false, description: "Violation code (required, wrong_type, too_long, ...)."),
+                    ])),
+                "stored": .array(
+                    required: false,
+                    description: "On a 503 for a batch: the events that were stored anyway (retry only the others).",
+                    items: .object(properties: [
+                        "index": .integer(minimum: (0, exclusive: false)),
+                        "id": .string(format: .uuid),
                     ])),
             ])
         ])

@@ -61,6 +61,24 @@ struct BrokerFailureTests {
         }
     }
 
+    @Test("a batch partly stored: the 503 lists the stored events' ids and places, and the failed ones")
+    func partlyStored() async throws {
+        let harness = try RelayHarness(ackTimeout: .seconds(2))
+        // The pageload topic refuses every write; the click topic works.
+        harness.cluster.setTopicError(harness.topic(PageLoadProperties.self), code: 29)  // TOPIC_AUTHORIZATION_FAILED
+        let batch = JSONValue.array([Payloads.click(), Payloads.pageload(), Payloads.click()])
+        try await harness.run { client in
+            let response = try await client.post("/v1/events", batch.text)
+            #expect(response.status == .serviceUnavailable)
+            let error = try response.json["error"]
+            let stored = error?["stored"]?.arrayValue ?? []
+            #expect(stored.map { $0["index"]?.int64Value } == [0, 2])
+            #expect(stored.allSatisfy { UUID(uuidString: $0["id"]?.stringValue ?? "") != nil })
+            #expect(response.errorPaths == ["[1]"])
+        }
+        #expect(try await harness.storedCount(harness.topic(ClickProperties.self)) == 2)
+    }
+
     @Test("a full send queue: 503 queue_full with a short Retry-After")
     func queueFull() async throws {
         // The enqueue wait (at most 1 s) must end well before the queued messages time out (3 s),

@@ -1,3 +1,4 @@
+import EDMStatsAPI
 import Foundation
 import Hummingbird
 
@@ -5,54 +6,44 @@ import Hummingbird
 /// for people, and optional per-item `details`. Rendered as
 /// `{"error": {"code": "...", "message": "...", "details": [...]}}` on every service.
 public struct APIError: HTTPResponseError, Sendable, Equatable, CustomStringConvertible {
-    public struct Detail: Codable, Sendable, Equatable {
-        /// Where the problem is: a JSON path such as `[2].properties.buttonId`, or a parameter name.
-        public var path: String
-        public var message: String
-        public var code: String?
-
-        public init(path: String, message: String, code: String? = nil) {
-            self.path = path
-            self.message = message
-            self.code = code
-        }
-    }
+    /// Where a problem is (`[2].properties.buttonId`, a parameter name) and what it is.
+    public typealias Detail = ErrorDocument.Detail
 
     public var status: HTTPResponse.Status
     public var code: String
     public var message: String
     public var details: [Detail]
+    /// Events of the request that were stored although it failed (a 503 for a batch).
+    public var stored: [ErrorDocument.StoredEvent]
     public var headers: HTTPFields
 
     public init(
         _ status: HTTPResponse.Status, code: String, message: String, details: [Detail] = [],
-        headers: HTTPFields = [:]
+        stored: [ErrorDocument.StoredEvent] = [], headers: HTTPFields = [:]
     ) {
         self.status = status
         self.code = code
         self.message = message
         self.details = details
+        self.stored = stored
         self.headers = headers
     }
 
     public var description: String { "\(status.code) \(code): \(message)" }
 
-    struct Body: Codable {
-        struct Payload: Codable {
-            var code: String
-            var message: String
-            var details: [Detail]?
-        }
-        var error: Payload
+    /// The body, as the one ``ErrorDocument`` every service answers with and every client reads.
+    public var document: ErrorDocument {
+        ErrorDocument(
+            error: .init(
+                code: code, message: message, details: details.isEmpty ? nil : details, stored: stored.isEmpty ? nil : stored))
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = Body(error: .init(code: code, message: message, details: details.isEmpty ? nil : details))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(body))))
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(document))))
     }
 }
 

@@ -48,12 +48,12 @@ public enum RelayApplication {
 
         let reader = RequestBodyReader(maxBytes: configuration.limits.maxBodyBytes)
         let inbound = InboundEvents(limits: configuration.limits)
-        let ingestor = EventIngestor(
+        let publisher = EventPublisher(
             producer: producer, names: configuration.names, retryAfterSeconds: configuration.retryAfterSeconds)
         let idempotency = IdempotencyCheck(ledger: IdempotencyLedger(), keys: configuration.apiKeys)
-        EventRoutes(reader: reader, inbound: inbound, ingestor: ingestor, cors: configuration.cors, idempotency: idempotency)
+        EventRoutes(reader: reader, inbound: inbound, publisher: publisher, cors: configuration.cors, idempotency: idempotency)
             .add(to: router)
-        LegacyRoutes(reader: reader, inbound: inbound, ingestor: ingestor, cors: configuration.cors, idempotency: idempotency)
+        LegacyRoutes(reader: reader, inbound: inbound, publisher: publisher, cors: configuration.cors, idempotency: idempotency)
             .add(to: router)
         DocumentationRoutes(configuration: configuration).add(to: router)
         if configuration.noopRoute {

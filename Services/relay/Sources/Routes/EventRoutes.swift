@@ -7,7 +7,7 @@ struct EventRoutes: Sendable {
 
     let reader: RequestBodyReader
     let inbound: InboundEvents
-    let ingestor: EventIngestor
+    let publisher: EventPublisher
     let cors: CORSPolicy
     let idempotency: IdempotencyCheck
 
@@ -17,7 +17,7 @@ struct EventRoutes: Sendable {
             let body = try await reader.read(request)
             let parsed = try inbound.parseV1(body, receivedAt: Date(), key: key)
             try idempotency.admit(key, parsed, request: request, context: context)
-            return AcceptedResponse.make(ids: try await ingestor.publish(parsed.events))
+            return AcceptedResponse.make(ids: try await publisher.publish(parsed.events))
         }
         router.on(RouterPath(Self.path), method: .options) { [cors] request, _ in
             CORSPreflight.response(to: request, policy: cors)

@@ -18,7 +18,7 @@ struct LegacyRoutes: Sendable {
 
     let reader: RequestBodyReader
     let inbound: InboundEvents
-    let ingestor: EventIngestor
+    let publisher: EventPublisher
     let cors: CORSPolicy
     let idempotency: IdempotencyCheck
 
@@ -30,7 +30,7 @@ struct LegacyRoutes: Sendable {
                 let body = try await reader.read(request)
                 let parsed = try inbound.parseLegacy(body, type: type, receivedAt: Date(), key: key)
                 try idempotency.admit(key, parsed, request: request, context: context)
-                return AcceptedResponse.make(ids: try await ingestor.publish(parsed.events))
+                return AcceptedResponse.make(ids: try await publisher.publish(parsed.events))
             }
             router.on(RouterPath(route.path), method: .options) { [cors] request, _ in
                 CORSPreflight.response(to: request, policy: cors)

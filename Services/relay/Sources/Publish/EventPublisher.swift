@@ -1,6 +1,7 @@
 import EDMEvents
 import EDMHTTP
 import EDMKafka
+import EDMStatsAPI
 import Foundation
 
 /// Hands validated events to Kafka and answers only with what the broker confirmed.
@@ -9,7 +10,7 @@ import Foundation
 /// producer); otherwise throws a 503 with Retry-After, so a 2xx always means stored. The wait is
 /// bounded by the producer's message timeout (`ACK_TIMEOUT_MS`) plus at most one second for room
 /// in a full local queue.
-struct EventIngestor: Sendable {
+struct EventPublisher: Sendable {
     let producer: KafkaProducer
     let names: KafkaNames
     let retryAfterSeconds: Int
@@ -36,7 +37,13 @@ struct EventIngestor: Sendable {
         }
         let reason = Self.reason(for: failures.map(\.error))
         for (type, count) in countsByType { RelayMetrics.rejected(type: type, reason: reason, count: count) }
-        throw unavailable(failures: failures, total: events.count, reason: reason)
+        // Some events of a batch may be in Kafka already: say which, so a client retries only
+        // the rest (retrying all is safe too when the events carry ids or an Idempotency-Key).
+        let stored = results.enumerated().compactMap { index, result -> ErrorDocument.StoredEvent? in
+            guard case .success = result else { return nil }
+            return ErrorDocument.StoredEvent(index: index, id: events[index].envelope.id.uuidString.lowercased())
+        }
+        throw unavailable(failures: failures, stored: stored, total: events.count, reason: reason)
     }
 
     /// The one reason reported for the request: the most actionable of its failures (shutting
@@ -54,7 +61,8 @@ struct EventIngestor: Sendable {
     }
 
     private func unavailable(
-        failures: [(index: Int, error: KafkaError)], total: Int, reason: RelayMetrics.RejectionReason
+        failures: [(index: Int, error: KafkaError)], stored: [ErrorDocument.StoredEvent], total: Int,
+        reason: RelayMetrics.RejectionReason
     ) -> APIError {
         let summary: String =
             switch reason {
@@ -65,10 +73,12 @@ struct EventIngestor: Sendable {
             }
         let message =
             "not accepted: \(summary) (\(failures.count) of \(total) event\(total == 1 ? "" : "s") unacknowledged). "
-            + "Retry the same request later; events that carry an id are deduplicated by consumers."
+            + "Events listed in `stored` are in Kafka; resend the others later (or the whole request with the same ids "
+            + "or Idempotency-Key: consumers drop the repeats)."
         var error = APIError.unavailable(message, retryAfterSeconds: reason == .queueFull ? 1 : retryAfterSeconds)
         error.code = reason.rawValue
-        error.details = failures.prefix(20).map { failure in
+        error.stored = stored
+        error.details = failures.map { failure in
             APIError.Detail(
                 path: total == 1 ? "" : "[\(failure.index)]", message: failure.error.description,
                 code: failure.error.codeName.isEmpty ? nil : failure.error.codeName)

@@ -53,6 +53,19 @@ struct OpenAPIDocumentTests {
         #expect(closed["paths"]?["/produceClickMessage"]?["post"]?["responses"]?["403"] != nil)
     }
 
+    @Test("every ingest route documents Idempotency-Key, its 400 and 422, and the stored list of a 503")
+    func idempotencyDocumented() throws {
+        let document = try Self.document()
+        for path in ["/v1/events", "/produceClickMessage", "/producePageLoad"] {
+            let operation = try #require(document["paths"]?[path]?["post"])
+            let description = operation["description"]?.stringValue ?? ""
+            #expect(description.contains("Idempotency-Key"), "\(path)")
+            #expect(description.contains("idempotency_key_reused") && description.contains("invalid_idempotency_key"))
+            #expect(operation["responses"]?["400"] != nil && operation["responses"]?["422"] != nil)
+        }
+        #expect(document["components"]?["schemas"]?["Error"]?["properties"]?["error"]?["properties"]?["stored"] != nil)
+    }
+
     @Test("on /v1/events every event must name its type, as the parser requires")
     func v1EventsRequireType() throws {
         let body = try #require(

@@ -89,6 +89,17 @@ public enum OpenAPIDocument {
         return responses
     }
 
+    /// How a client retries safely. Stated in each ingest operation's description rather than as
+    /// a header parameter: a fuzzer generating keys reuses the same few strings with different
+    /// bodies, which the relay rightly refuses (422), and then reports the operation as
+    /// "mostly rejected" although the document and the validator agree.
+    static let idempotencyKeyText = " Optional header Idempotency-Key (1 to 255 printable ASCII characters, no spaces, "
+        + "quotes or backslashes) names the request: send the same key with every retry. Events without an id "
+        + "(all legacy events) then get ids derived from the key, their place and their content, so a retry "
+        + "yields the same ids and is counted once. The same key with a different body gets 422 "
+        + "idempotency_key_reused; a malformed key 400 invalid_idempotency_key. A 503 for a batch lists the "
+        + "events that were stored anyway in error.stored."
+
     private static func v1Events(_ configuration: RelayConfiguration) -> OpenAPI.Operation {
         // The shared request schemas let `type` out (a type's own route would decide it); on this
         // route each event names its type, so the body requires it.
@@ -102,7 +113,7 @@ public enum OpenAPIDocument {
             summary: "Send one event or a batch (a JSON array); a batch is accepted or refused whole.",
             description: "202 only once the broker acknowledged every event. Invalid events give 422 with every "
                 + "problem listed; in a batch, paths start with the element index ([3].properties.buttonId) "
-                + "and nothing is produced. The event type comes from each event's type field.",
+                + "and nothing is produced. The event type comes from each event's type field." + idempotencyKeyText,
             operationId: "postEvents",
             requestBody: .init(
                 content: [
@@ -122,7 +133,7 @@ public enum OpenAPIDocument {
         return .init(
             summary: "The reference relay's route for \(route.kind.eventType) events (browser clients).",
             description: "Accepts the reference relay's payload unchanged; the route decides the type and topic "
-                + "must be \(route.kind.topicBase). Answers 202 with the assigned id once stored.",
+                + "must be \(route.kind.topicBase). Answers 202 with the assigned id once stored." + idempotencyKeyText,
             operationId: String(route.path.dropFirst()),
             requestBody: .init(
                 content: [

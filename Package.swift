@@ -173,7 +173,7 @@ let package = Package(
         .executableTarget(
             name: "edm-bench",
             dependencies: [
-                "EDMKafka", "EDMEvents", "EDMCore", "EDMPostgres", "StatsService", "DashboardTUI",
+                "EDMKafka", "EDMEvents", "EDMCore", "EDMPostgres", "StatsService", "DashboardTUI", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),

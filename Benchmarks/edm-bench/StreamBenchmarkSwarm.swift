@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Synchronization
 
@@ -58,24 +59,7 @@ extension StreamBenchmark {
         }
 
         private static func openSocket(port: Int) throws -> Int32 {
-            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            guard descriptor >= 0 else { throw BenchError("socket() failed: \(errno)") }
-            var one: Int32 = 1
-            setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = UInt16(port).bigEndian
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let result = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-            guard result == 0 else {
-                close(descriptor)
-                throw BenchError("connect() failed: \(errno)")
-            }
-            return descriptor
+            try LoopbackSocket.connect(port: port, .init(noDelay: true))
         }
 
         /// Sends the upgrade request, reads the 101, keeps any bytes after it, and adds the socket

@@ -1,5 +1,6 @@
 import EDMEvents
 import Foundation
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -25,26 +26,8 @@ final class RawSocket: @unchecked Sendable {
     ///   a client that does not read fills up after a few kilobytes.
     static func connect(port: Int, receiveBuffer: Int? = nil) async throws -> RawSocket {
         try await blocking {
-            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            guard descriptor >= 0 else { throw HarnessError("socket() failed: \(errno)") }
-            if var size = receiveBuffer.map(Int32.init) {
-                setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
-            }
-            var timeout = timeval(tv_sec: 1, tv_usec: 0)
-            setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = UInt16(port).bigEndian
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-            guard connected == 0 else {
-                Glibc.close(descriptor)
-                throw HarnessError("connect() failed: \(errno)")
-            }
+            let descriptor = try LoopbackSocket.connect(
+                port: port, .init(receiveBuffer: receiveBuffer, receiveTimeoutSeconds: 1))
             return RawSocket(descriptor: descriptor)
         }
     }

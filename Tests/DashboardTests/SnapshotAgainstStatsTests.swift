@@ -34,11 +34,11 @@ struct SnapshotAgainstStatsTests {
             policy: ReconnectPolicy(initialDelay: .milliseconds(50), maxDelay: .milliseconds(200), jitter: 0))
         let loading = Task { await loader.run(types: { ["click", "pageload"] }, send: recorder.append) }
         defer { loading.cancel() }
-        _ = try await eventually("stats refused", stats: nil) {
+        _ = try await waitForStats("stats refused", stats: nil) {
             recorder.statsStatuses.contains { if case .retrying(_, _, "connection refused") = $0 { true } else { false } } ? true : nil
         }
         let stats = try ChildProcess(executable: BuiltProducts.executable("stats"), arguments: ["serve"], environment: environment)
-        _ = try await eventually("loader connected", stats: stats) { recorder.statsStatuses.last?.isConnected == true ? true : nil }
+        _ = try await waitForStats("loader connected", stats: stats) { recorder.statsStatuses.last?.isConnected == true ? true : nil }
         #expect(recorder.histories.count == 1)
 
         let now = Date()
@@ -59,13 +59,13 @@ struct SnapshotAgainstStatsTests {
         try await produce(pageLoads, topic: "edm-ui-pageload", broker: broker.bootstrapServers)
 
         let total = clicks.count + pageLoads.count
-        let summary = try await eventually("stats counted \(total) events", stats: stats) {
+        let summary = try await waitForStats("stats counted \(total) events", stats: stats) {
             let summary = try await Self.json(base + "/v1/stats/summary")
             return (summary["totalEvents"] as? Int) == total ? summary : nil
         }
         // A reload request is answered at once (the refresh interval is ten minutes).
         loader.requestReload()
-        let reloaded = try await eventually("reloaded history", stats: stats) {
+        let reloaded = try await waitForStats("reloaded history", stats: stats) {
             recorder.histories.last.flatMap { $0.summary.totalEvents == Int64(total) ? $0 : nil }
         }
         #expect(reloaded.consistent)
@@ -140,7 +140,7 @@ struct SnapshotAgainstStatsTests {
     }
 
     /// Waits for `probe`'s value, failing at once if stats exited.
-    func eventually<T>(_ what: String, stats: ChildProcess?, timeout: Duration = .seconds(60), _ probe: () async throws -> T?) async throws -> T {
+    func waitForStats<T>(_ what: String, stats: ChildProcess?, timeout: Duration = .seconds(60), _ probe: () async throws -> T?) async throws -> T {
         try await waitFor(what, timeout: timeout, failFast: {
             if let stats, !stats.process.isRunning {
                 throw ChildProcessError.exitedEarly(status: stats.process.terminationStatus, stderr: stats.standardError)

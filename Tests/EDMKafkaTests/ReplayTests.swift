@@ -40,9 +40,10 @@ struct ReplayTests {
         let broker = try await TestBroker(topics: ["times:1"])
         let producer = try producer(broker.bootstrapServers)
         _ = await producer.send(messages(topic: "times", count: 5))
-        try await Task.sleep(for: .milliseconds(50))
-        let middle = Int64(Date().timeIntervalSince1970 * 1000)
-        try await Task.sleep(for: .milliseconds(50))
+        // Timestamps are milliseconds: wait for the clock to pass each boundary, no longer.
+        let lastEarly = Int64(Date().timeIntervalSince1970 * 1000)
+        let middle = try await Self.millisecondAfter(lastEarly)
+        _ = try await Self.millisecondAfter(middle)
         _ = await producer.send(messages(topic: "times", count: 5))
         let partition = TopicPartition(topic: "times", partition: 0)
         let consumer = try KafkaConsumer(
@@ -57,5 +58,14 @@ struct ReplayTests {
         #expect(future[partition] == KafkaOffset.end)
         await consumer.close()
         await producer.close()
+    }
+
+    /// The first wall-clock millisecond after `milliseconds`, once it has begun.
+    static func millisecondAfter(_ milliseconds: Int64) async throws -> Int64 {
+        while true {
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            if now > milliseconds { return now }
+            try await Task.sleep(for: .microseconds(200))
+        }
     }
 }

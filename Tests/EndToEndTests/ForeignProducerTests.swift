@@ -10,16 +10,10 @@ import TestSupport
 struct ForeignProducerTests {
     @Test("a raw reference-relay payload is counted by stats and delivered by stream with one id; garbage is skipped by both under one label")
     func statsAndStreamAgree() async throws {
-        let http = HTTPClient.shared
-        let broker = try await TestBroker()
-        let databaseURL = try await TestPostgres.freshDatabase()
-        let kafka = ["KAFKA_URL": broker.bootstrapServers]
-        let migrate = try await runCommand(
-            BuiltProducts.executable("stats").path, ["migrate"], environment: kafka.merging(["DATABASE_URL": databaseURL]) { $1 })
-        #expect(migrate.status == 0, "stats migrate: \(migrate.stderr)")
-        let stats = try await ServiceProcess.start(
-            "stats", arguments: ["serve"], environment: kafka.merging(["DATABASE_URL": databaseURL]) { $1 }, http: http)
-        let stream = try await ServiceProcess.start("stream", environment: kafka, http: http)
+        let system = try await RunningSystem.start()
+        let (http, broker) = (system.http, system.broker)
+        let stats = try await system.stats()
+        let stream = try await system.stream()
         let listener = StreamListener(url: "ws://127.0.0.1:\(stream.port)/v1/stream")
         defer { listener.stop() }
         #expect(try await eventually(timeout: .seconds(30)) { listener.isLive || listener.hasEnded })

@@ -10,20 +10,11 @@ import TestSupport
 struct SystemTests {
     @Test("legacy and v1 events posted over HTTP reach a WebSocket client, stats counts them exactly, the dashboard shows them, SIGTERM stops everything")
     func eventsFlowThroughEveryService() async throws {
-        let http = HTTPClient.shared
-        let broker = try await TestBroker()
-        let databaseURL = try await TestPostgres.freshDatabase()
-        let kafka = ["KAFKA_URL": broker.bootstrapServers]
-
-        let migrate = try await runCommand(
-            BuiltProducts.executable("stats").path, ["migrate"], environment: kafka.merging(["DATABASE_URL": databaseURL]) { $1 })
-        #expect(migrate.status == 0, "stats migrate: \(migrate.stderr)")
-
-        let relay = try await ServiceProcess.start("relay", environment: kafka, http: http)
-        let stats = try await ServiceProcess.start(
-            "stats", arguments: ["serve"],
-            environment: kafka.merging(["DATABASE_URL": databaseURL, "STATS_SESSION_TIMEOUT_MS": "6000"]) { $1 }, http: http)
-        let stream = try await ServiceProcess.start("stream", environment: kafka, http: http)
+        let system = try await RunningSystem.start()
+        let (http, broker) = (system.http, system.broker)
+        let relay = try await system.relay()
+        let stats = try await system.stats(["STATS_SESSION_TIMEOUT_MS": "6000"])
+        let stream = try await system.stream()
         let listener = StreamListener(url: "ws://127.0.0.1:\(stream.port)/v1/stream")
         defer { listener.stop() }
         #expect(try await eventually(timeout: .seconds(30)) { listener.isLive || listener.hasEnded })

@@ -73,9 +73,10 @@ public final class StatsIngestor: Service, Sendable {
         // positions that count are the ones in PostgreSQL.
         configuration.commitMode = .automatic(interval: .seconds(5))
         configuration.bufferCapacity = max(10_000, settings.maxBatchMessages * 4)
-        consumer = try KafkaConsumer(
+        let consumer = try KafkaConsumer(
             connection: connection, configuration: configuration, rebalanceHandler: handler, logger: logger)
-        shared.consumer.withLock { [consumer] in $0 = consumer }
+        shared.consumer.withLock { $0 = consumer }
+        self.consumer = consumer
         self.store = store
         self.decoder = MessageDecoder(names: names)
         self.settings = settings
@@ -115,6 +116,7 @@ public final class StatsIngestor: Service, Sendable {
             self.shared.stop.stop()
         }
         await consumer.close()
+        shared.consumer.withLock { $0 = nil }  // the rebalance hooks hold `shared`: break the cycle
         logger.info("consumer stopped", metadata: ["committed_messages": "\(committedMessageCount)"])
     }
 

@@ -86,13 +86,10 @@ struct PositionResetTests {
         try await counting.finish()
 
         // While stats is stopped, 7 MB of records push the click partition past the mock's
-        // retention cap (about 5 MiB): its oldest records, the 15 counted clicks and some never
-        // counted, are deleted. Random bytes, so no compression shrinks them.
+        // retention cap: its oldest records, the 15 counted clicks and some never counted, are
+        // deleted.
         let click = TopicPartition(topic: world.names.topic(for: world.names.registry.kind(named: "click")!), partition: 0)
-        let bulky = (0..<70).map { _ in
-            TestMessage.raw(topicType: "click", value: (0..<100_000).map { _ in UInt8.random(in: 0...255) })
-        }
-        try await world.produce(bulky)
+        try await world.produce(bulkyRecords(70))
         let later = Events.mixedStream(count: 8, start: Events.base.addingTimeInterval(7200))
         try await world.produce(later.map(TestMessage.envelope))
         let marks = try await watermarks(world, click)
@@ -116,7 +113,32 @@ struct PositionResetTests {
         ])
     }
 
+    @Test("reading past offsets the log no longer holds (a first read of a trimmed log) records them as lost in the same commit")
+    func gapWhileReadingIsRecorded() async throws {
+        let world = try await StatsWorld.make(partitions: 1)
+        let click = TopicPartition(topic: world.names.topic(for: world.names.registry.kind(named: "click")!), partition: 0)
+        try await world.produce(bulkyRecords(70))
+        let events = Events.mixedStream(count: 8)
+        try await world.produce(events.map(TestMessage.envelope))
+        let marks = try await watermarks(world, click)
+        try #require(marks.low > 0, "the mock's retention cap trimmed the partition")
+
+        let running = RunningIngestor(try world.ingestor())
+        try await world.waitUntilCaughtUp()
+        try await running.finish()
+        #expect(try await world.snapshot().aggregates == ExpectedStats(counting: events))
+        #expect(try await recordedResets(world) == ["\(click.topic)/0 gap 0 \(marks.low)..nil lost \(marks.low) by read past a gap"])
+    }
+
     // MARK: Helpers
+
+    /// 100 kB records of random bytes (no compression shrinks them): 70 of them exceed the mock's
+    /// retention cap of about 5 MiB per partition, so its oldest records are deleted.
+    private func bulkyRecords(_ count: Int) -> [TestMessage] {
+        (0..<count).map { _ in
+            TestMessage.raw(topicType: "click", value: (0..<100_000).map { _ in UInt8.random(in: 0...255) })
+        }
+    }
 
     /// Counts 60 events (45 clicks, 15 page loads) on a one-partition cluster, then returns a world
     /// with the same database and group but a brand-new cluster, as after pointing `KAFKA_URL`
@@ -162,7 +184,7 @@ struct PositionResetTests {
             """, [], resultFormat: .binary
         ).map { row in
             "\(try row.decode(String.self, at: 0))/\(try row.decode(Int32.self, at: 1)) \(try row.decode(String.self, at: 2)) "
-                + "\(try row.decode(Int64.self, at: 3)) \(try row.decode(Int64.self, at: 4))..\(try row.decode(Int64.self, at: 5)) "
+                + "\(try row.decode(Int64.self, at: 3)) \(try row.decode(Int64.self, at: 4))..\(try row.decode(Int64?.self, at: 5).map(String.init) ?? "nil") "
                 + "lost \(try row.decode(Int64.self, at: 6)) by \(try row.decode(String.self, at: 7))"
         }
     }

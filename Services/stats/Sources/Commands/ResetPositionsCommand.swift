@@ -19,8 +19,8 @@ struct ResetPositionsCommand: AsyncParsableCommand {
             partition still holds, and the reset is recorded in stats_position_resets with the \
             events it cost (lost_events). The aggregates are kept. Positions inside their log are \
             left alone. Running stats processes resume the held partitions within seconds. Reads \
-            DATABASE_URL, KAFKA_URL (and the other KAFKA_* vars); topics are named as in \
-            `stats --help` (without KAFKA_PREFIX, or with it).
+            DATABASE_URL, KAFKA_URL (and the other KAFKA_* vars); --topic takes an event topic \
+            (edm-ui-click, edm-ui-pageload) with or without KAFKA_PREFIX.
             """)
 
     @Flag(help: "Every partition of every event topic.")

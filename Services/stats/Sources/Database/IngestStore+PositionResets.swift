@@ -1,12 +1,6 @@
 import EDMKafka
 import EDMPostgres
 
-/// A position moved to the start of its partition's log, as recorded in `stats_position_resets`.
-struct RecordedReset: Sendable, Equatable {
-    var conflict: PositionConflict
-    var resetBy: String
-}
-
 /// Moving stored positions that lie outside their partition's log, always together with the
 /// audit row that says so (and how many events that cost), in one statement.
 extension IngestStore {

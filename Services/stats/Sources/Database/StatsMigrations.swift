@@ -117,16 +117,19 @@ public enum StatsMigrations {
             sql: """
                 -- One row per stored position moved to the start of its partition's log because it
                 -- lay outside it: beyond_end (a new cluster or recreated topic) or before_start
-                -- (retention deleted events never counted: lost_events of them). An audit log,
-                -- kept across rebuilds; by says who moved it (the policy, or the operator's command).
+                -- (retention deleted events never counted: lost_events of them); and per gap
+                -- found while reading (the log had moved past the stored position, as when
+                -- retention overtakes a lagging consumer: low_watermark is where reading went on,
+                -- high_watermark unknown). An audit log, kept across rebuilds; reset_by says who
+                -- moved it (the policy, the operator's command, or the reading itself).
                 CREATE TABLE stats_position_resets (
                     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
                     topic text NOT NULL,
                     partition int NOT NULL,
-                    kind text NOT NULL CHECK (kind IN ('beyond_end', 'before_start')),
+                    kind text NOT NULL CHECK (kind IN ('beyond_end', 'before_start', 'gap')),
                     stored_offset bigint NOT NULL,
                     low_watermark bigint NOT NULL,
-                    high_watermark bigint NOT NULL,
+                    high_watermark bigint,
                     lost_events bigint NOT NULL CHECK (lost_events >= 0),
                     reset_by text NOT NULL,
                     reset_at timestamptz NOT NULL DEFAULT now()

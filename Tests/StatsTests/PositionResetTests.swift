@@ -24,6 +24,7 @@ struct PositionResetTests {
         let running = RunningIngestor(try world.ingestor(settings: settings))
         let app = Application(router: world.router(readiness: [running.ingestor.positionsReadiness]), logger: quietLogger)
         let click = world.names.topic(for: world.names.registry.kind(named: "click")!)
+        let pageload = world.names.topic(for: world.names.registry.kind(named: "pageload")!)
 
         try await app.test(.router) { client in
             try await waitUntil("both partitions held") { running.ingestor.positionConflicts.count == 2 }
@@ -39,12 +40,24 @@ struct PositionResetTests {
             #expect(held.aggregates == ExpectedStats(counting: first))
             #expect(held.offsets.values.sorted() == [15, 45])
 
-            let command = try ChildProcess(
+            // One partition named, then the rest.
+            let one = try ChildProcess(
+                executable: BuiltProducts.executable("stats"), arguments: ["reset-positions", "--topic", "edm-ui-click", "--partition", "0"],
+                environment: world.executableEnvironment(port: 0))
+            #expect(try await one.waitForExit() == 0, "\(one.standardError)")
+            try await waitUntil("the command's report", timeout: .seconds(5)) {
+                one.standardOutput.contains("reset \(click)[0] from 45 to 0 (beyond_end, 0 events lost)")
+            }
+            #expect(!one.standardOutput.contains("pageload"))
+            try await waitUntil("the click partition released") {
+                running.ingestor.positionConflicts.map(\.partition.topic) == [pageload]
+            }
+            let rest = try ChildProcess(
                 executable: BuiltProducts.executable("stats"), arguments: ["reset-positions", "--all"],
                 environment: world.executableEnvironment(port: 0))
-            #expect(try await command.waitForExit() == 0, "\(command.standardError)")
-            try await waitUntil("the command's report", timeout: .seconds(5)) {
-                command.standardOutput.contains("reset \(click)[0] from 45 to 0 (beyond_end, 0 events lost)")
+            #expect(try await rest.waitForExit() == 0, "\(rest.standardError)")
+            try await waitUntil("the second report", timeout: .seconds(5)) {
+                rest.standardOutput.contains("reset \(pageload)[0] from 15 to 0 (beyond_end, 0 events lost)")
             }
             try await world.waitUntilCaughtUp()
             try await waitUntil("ready again") { try await client.get("/ready").status == 200 }
@@ -54,7 +67,7 @@ struct PositionResetTests {
         #expect(try await world.snapshot().aggregates == ExpectedStats(counting: first + later))
         #expect(try await recordedResets(world) == [
             "\(click)/0 beyond_end 45 0..6 lost 0 by stats reset-positions",
-            "\(world.names.topic(for: world.names.registry.kind(named: "pageload")!))/0 beyond_end 15 0..2 lost 0 by stats reset-positions",
+            "\(pageload)/0 beyond_end 15 0..2 lost 0 by stats reset-positions",
         ])
     }
 

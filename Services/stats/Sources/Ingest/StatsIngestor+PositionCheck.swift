@@ -90,29 +90,27 @@ extension StatsIngestor {
 
     /// Re-reads the stored positions of held partitions (at most every `idleCheckInterval`): a
     /// partition whose position `stats reset-positions` moved into its log is sought there and
-    /// counted again.
-    func recheckHeldPositions() async {
-        guard shared.positions.isHoldingAny else { return }
+    /// counted again. Returns true when the epoch changed meanwhile (a rebuild): the caller then
+    /// adopts it once no commit is in flight, re-reading every owned partition.
+    func recheckHeldPositions() async -> Bool {
+        guard shared.positions.isHoldingAny else { return false }
         let now = ContinuousClock.now
         guard shared.nextPositionRecheck.withLock({ next in
             guard now >= next else { return false }
             next = now + settings.idleCheckInterval
             return true
-        }) else { return }
+        }) else { return false }
         let owned = consumer.assignment
         let held = shared.positions.conflicts.map(\.partition)
         shared.positions.release(held.filter { !owned.contains($0) })
         let partitions = held.filter(owned.contains)
-        guard !partitions.isEmpty, let positions = try? await store.positions(for: partitions) else { return }
-        guard positions.epoch == shared.epoch.withLock({ $0 }) else {
-            await adoptEpoch(positions.epoch)
-            return
-        }
+        guard !partitions.isEmpty, let positions = try? await store.positions(for: partitions) else { return false }
+        guard positions.epoch == shared.epoch.withLock({ $0 }) else { return true }
         let resolved = await Self.resolve(
             partitions, stored: positions.offsets, store: store, shared: shared, settings: settings, logger: logger)
         resolved.held.forEach(shared.positions.hold)
         let released = partitions.filter { partition in !resolved.held.contains { $0.partition == partition } }
-        guard !released.isEmpty else { return }
+        guard !released.isEmpty else { return false }
         do {
             try await consumer.seek(released.map { TopicPartitionOffset($0, offset: resolved.starts[$0]!) })
             shared.positions.release(released)
@@ -122,5 +120,6 @@ extension StatsIngestor {
         } catch {
             logger.warning("could not seek the released partitions; they stay held", metadata: ["error": "\(error)"])
         }
+        return false
     }
 }

@@ -15,6 +15,9 @@ import Synchronization
 /// While PostgreSQL is unreachable the same batch is retried with backoff; the consumer's
 /// bounded buffer then fills and polling pauses, so no new work is taken and no position is
 /// lost. On graceful shutdown it finishes the in-flight batch, leaves the group and returns.
+///
+/// A stored position outside its partition's log (a new cluster, retention) is never fenced or
+/// skipped in silence: see ``PositionConflict`` and `STATS_ON_POSITION_RESET`.
 public final class StatsIngestor: Service, Sendable {
     /// The Kafka consumer (owned: closed when `run` ends).
     public let consumer: KafkaConsumer
@@ -131,7 +134,14 @@ public final class StatsIngestor: Service, Sendable {
     private func ingestLoop() async {
         var committing: Task<Bool, Never>?
         while !shared.stop.isStopped {
-            await recheckHeldPositions()
+            if await recheckHeldPositions() {
+                // Held partitions may be all that has traffic, so the idle check might never run.
+                if let previous = committing {
+                    committing = nil
+                    _ = await previous.value
+                }
+                await checkEpochWhileIdle()
+            }
             switch await collector.collect() {
             case .closed:
                 _ = await committing?.value

@@ -89,6 +89,26 @@ struct PositionResetTests {
         #expect(resets.contains("\(click)/0 beyond_end 45 0..6 lost 0 by STATS_ON_POSITION_RESET=reset"), "\(resets)")
     }
 
+    @Test("stats rebuild while partitions are held: the holds end and the new cluster is counted from its start")
+    func rebuildReleasesHeldPartitions() async throws {
+        let (world, _) = try await countedOnOneClusterThenMovedToAnother()
+        let later = Events.mixedStream(count: 8, start: Events.base.addingTimeInterval(7200))
+        try await world.produce(later.map(TestMessage.envelope))
+        var settings = StatsWorld.testSettings
+        settings.positionResetPolicy = .fail
+        let running = RunningIngestor(try world.ingestor(settings: settings))
+        try await waitUntil("both partitions held") { running.ingestor.positionConflicts.count == 2 }
+        var environment = world.executableEnvironment(port: 0)
+        environment["STATS_CONSUMER_GROUP"] = nil
+        let rebuild = try ChildProcess(executable: BuiltProducts.executable("stats"), arguments: ["rebuild"], environment: environment)
+        #expect(try await rebuild.waitForExit() == 0, "\(rebuild.standardError)")
+        try await world.waitUntilCaughtUp()
+        #expect(running.ingestor.positionConflicts.isEmpty)
+        try await running.finish()
+        #expect(try await world.snapshot().aggregates == ExpectedStats(counting: later))
+        #expect(try await recordedResets(world).isEmpty)
+    }
+
     @Test("retention deleted events before they were counted: by default the loss is recorded and counting goes on from the log's start")
     func retentionLossIsCountedNotHidden() async throws {
         let world = try await StatsWorld.make(partitions: 1)

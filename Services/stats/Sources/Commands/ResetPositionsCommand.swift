@@ -49,14 +49,20 @@ struct ResetPositionsCommand: AsyncParsableCommand {
         let pool = PostgresPool(configuration: database, logger: logger)
         do {
             try await StatsDatabase.migrate(pool: pool, waitingUpTo: .seconds(30), logger: logger)
-            let resets = try await PositionResetter(
+            let outcome = try await PositionResetter(
                 store: IngestStore(pool: pool), kafka: kafka, logger: logger
             ).resetConflicts(where: selected)
             await pool.close()
-            for reset in resets {
+            for reset in outcome.resets {
                 print("reset \(reset.partition) from \(reset.stored) to \(reset.low) (\(reset.kind.rawValue), \(reset.lostEvents) events lost)")
             }
-            if resets.isEmpty { print("no stored position lies outside its partition's log; nothing reset") }
+            for (partition, error) in outcome.unchecked {
+                print("not checked: \(partition) (the cluster did not give its watermarks: \(error))")
+            }
+            if outcome.resets.isEmpty && outcome.unchecked.isEmpty {
+                print("no stored position lies outside its partition's log; nothing reset")
+            }
+            if !outcome.unchecked.isEmpty { throw ExitCode.failure }
         } catch {
             await pool.close()
             logger.error("reset-positions failed", metadata: ["error": "\(error)"])
@@ -83,16 +89,29 @@ struct PositionResetter: Sendable {
     let kafka: KafkaConnection
     let logger: Logger
 
-    func resetConflicts(where selected: @Sendable (TopicPartition) -> Bool) async throws -> [PositionConflict] {
+    struct Outcome: Sendable {
+        var resets: [PositionConflict] = []
+        /// Partitions whose watermarks the cluster did not give (such as a partition the
+        /// recreated topic no longer has): left as they are.
+        var unchecked: [(TopicPartition, String)] = []
+    }
+
+    func resetConflicts(where selected: @Sendable (TopicPartition) -> Bool) async throws -> Outcome {
         let stored = try await store.allStoredPositions().filter { selected($0.key) }.sorted { $0.key < $1.key }
-        guard !stored.isEmpty else { return [] }
+        guard !stored.isEmpty else { return Outcome() }
         var configuration = KafkaConsumerConfiguration(subscription: .partitions([]))
         configuration.clientID = "stats-reset-positions"
         let consumer = try KafkaConsumer(connection: kafka, configuration: configuration, logger: logger)
         do {
-            var resets: [PositionConflict] = []
+            var outcome = Outcome()
             for (partition, offset) in stored {
-                let marks = try await consumer.watermarks(partition)
+                let marks: (low: Int64, high: Int64)
+                do {
+                    marks = try await consumer.watermarks(partition)
+                } catch {
+                    outcome.unchecked.append((partition, "\(error)"))
+                    continue
+                }
                 guard let conflict = PositionConflict.check(partition, stored: offset, low: marks.low, high: marks.high),
                     try await store.resetPosition(conflict, by: "stats reset-positions")
                 else { continue }
@@ -103,10 +122,10 @@ struct PositionResetter: Sendable {
                         "low_watermark": "\(marks.low)", "high_watermark": "\(marks.high)",
                         "kind": "\(conflict.kind.rawValue)", "lost_events": "\(conflict.lostEvents)",
                     ])
-                resets.append(conflict)
+                outcome.resets.append(conflict)
             }
             await consumer.close()
-            return resets
+            return outcome
         } catch {
             await consumer.close()
             throw error

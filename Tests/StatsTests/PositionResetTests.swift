@@ -18,6 +18,7 @@ struct PositionResetTests {
     func newClusterHeldUntilTheOperatorResets() async throws {
         let (world, first) = try await countedOnOneClusterThenMovedToAnother()
         let later = Events.mixedStream(count: 8, start: Events.base.addingTimeInterval(7200))
+        let more = Events.mixedStream(count: 4, start: Events.base.addingTimeInterval(9000))
         try await world.produce(later.map(TestMessage.envelope))
         var settings = StatsWorld.testSettings
         settings.positionResetPolicy = .fail
@@ -31,11 +32,17 @@ struct PositionResetTests {
             let ready = try await client.get("/ready")
             #expect(ready.status == 503)
             let reason = ready.json?["unavailable"]?.stringValue ?? ""
-            #expect(reason.contains("\(click)[0] stored next offset 45 is beyond the partition's end 6"), "\(reason)")
+            #expect(reason.contains("\(click)[0] stored next offset 45 is beyond the partition's end 6 (start 0)"), "\(reason)")
             let conflictLines = metricLines("stats_position_conflicts")
             #expect(conflictLines.contains { $0.contains("topic=\"\(click)\"") && $0.contains("kind=\"beyond_end\"") && $0.hasSuffix(" 1.0") }, "\(conflictLines)")
-            // Nothing of the new cluster is counted, and the old positions stay where they were.
-            try await Task.sleep(for: .seconds(1))
+            // Events arriving while held are read and dropped: nothing of the new cluster is
+            // counted, and the old positions stay where they were.
+            try await world.produce(more.map(TestMessage.envelope))
+            try await waitUntil("the held partitions read to their end") {
+                let lags = try running.ingestor.consumer.lag()
+                // 6 + 3 clicks and 2 + 1 page loads.
+                return lags.count == 2 && lags.allSatisfy { $0.highWatermark == ($0.partition.topic == click ? 9 : 3) && $0.lag == 0 }
+            }
             let held = try await world.snapshot()
             #expect(held.aggregates == ExpectedStats(counting: first))
             #expect(held.offsets.values.sorted() == [15, 45])
@@ -64,10 +71,10 @@ struct PositionResetTests {
             #expect(!metricLines("stats_position_conflicts").contains { $0.contains("topic=\"\(click)\"") })
         }
         try await running.finish()
-        #expect(try await world.snapshot().aggregates == ExpectedStats(counting: first + later))
+        #expect(try await world.snapshot().aggregates == ExpectedStats(counting: first + later + more))
         #expect(try await recordedResets(world) == [
-            "\(click)/0 beyond_end 45 0..6 lost 0 by stats reset-positions",
-            "\(pageload)/0 beyond_end 15 0..2 lost 0 by stats reset-positions",
+            "\(click)/0 beyond_end 45 0..9 lost 0 by stats reset-positions",
+            "\(pageload)/0 beyond_end 15 0..3 lost 0 by stats reset-positions",
         ])
     }
 

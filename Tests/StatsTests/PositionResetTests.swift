@@ -11,8 +11,10 @@ import Testing
 
 /// Stored positions that a partition's log cannot continue from: a new cluster behind the same
 /// database (beyond the end) and retention deleting events before they were counted (before the
-/// start). Neither may be fenced or skipped in silence.
-@Suite("Stored positions outside their partition's log")
+/// start). Neither may be fenced or skipped in silence. Serialized: the held-partition gauges
+/// live in the process-wide registry, and two tests holding the same partition name would
+/// retire each other's series.
+@Suite("Stored positions outside their partition's log", .serialized)
 struct PositionResetTests {
     @Test("a new cluster with the fail policy: partitions held, /ready 503 naming them, nothing counted; reset-positions, then exactly the new events")
     func newClusterHeldUntilTheOperatorResets() async throws {

@@ -19,13 +19,18 @@ extension StatsIngestor {
     ) async -> ResolvedPositions {
         var resolved = ResolvedPositions()
         let policy = settings.positionResetPolicy
+        // One deadline for the whole assignment: the hook holds up the rebalance.
+        let deadline = ContinuousClock.now + settings.revokeWait
+        var brokerAnswers = true
         for partition in partitions {
             guard let offset = stored[partition] else {
                 resolved.starts[partition] = KafkaOffset.beginning
                 continue
             }
-            guard let marks = await watermarks(of: partition, shared: shared, settings: settings, logger: logger),
-                let conflict = PositionConflict.check(partition, stored: offset, low: marks.low, high: marks.high)
+            let marks = brokerAnswers
+                ? await watermarks(of: partition, until: deadline, shared: shared, settings: settings, logger: logger) : nil
+            brokerAnswers = brokerAnswers && marks != nil
+            guard let marks, let conflict = PositionConflict.check(partition, stored: offset, low: marks.low, high: marks.high)
             else {
                 resolved.starts[partition] = offset
                 continue
@@ -59,12 +64,13 @@ extension StatsIngestor {
         return resolved
     }
 
-    /// The partition's watermarks, retried for up to `revokeWait`; nil when the broker does not
-    /// answer (the stored offset is then used unchecked, and a warning says so).
+    /// The partition's watermarks, retried until `deadline`; nil when the broker does not answer
+    /// (this and the assignment's remaining stored offsets are then used unchecked, and a warning
+    /// says so).
     private static func watermarks(
-        of partition: TopicPartition, shared: SharedState, settings: IngestSettings, logger: Logger
+        of partition: TopicPartition, until deadline: ContinuousClock.Instant, shared: SharedState,
+        settings: IngestSettings, logger: Logger
     ) async -> (low: Int64, high: Int64)? {
-        let deadline = ContinuousClock.now + settings.revokeWait
         var backoff = settings.retryInitialBackoff
         while !shared.stop.isStopped {
             // The hook can run before the initialiser stored the consumer (a fast first join).

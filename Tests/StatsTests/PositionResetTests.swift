@@ -18,13 +18,8 @@ import Testing
 struct PositionResetTests {
     @Test("a new cluster with the fail policy: partitions held, /ready 503 naming them, nothing counted; reset-positions, then exactly the new events")
     func newClusterHeldUntilTheOperatorResets() async throws {
-        let (world, first) = try await countedOnOneClusterThenMovedToAnother()
-        let later = Events.mixedStream(count: 8, start: Events.base.addingTimeInterval(7200))
+        let (world, first, later, running) = try await movedToANewCluster(policy: .fail)
         let more = Events.mixedStream(count: 4, start: Events.base.addingTimeInterval(9000))
-        try await world.produce(later.map(TestMessage.envelope))
-        var settings = StatsWorld.testSettings
-        settings.positionResetPolicy = .fail
-        let running = RunningIngestor(try world.ingestor(settings: settings))
         let app = Application(router: world.router(readiness: [running.ingestor.positionsReadiness]), logger: quietLogger)
         let click = world.names.topic(for: world.names.registry.kind(named: "click")!)
         let pageload = world.names.topic(for: world.names.registry.kind(named: "pageload")!)
@@ -82,12 +77,7 @@ struct PositionResetTests {
 
     @Test("a new cluster with the reset policy: the positions move to the new logs' start, recorded, and the new events are counted")
     func newClusterResetByPolicy() async throws {
-        let (world, first) = try await countedOnOneClusterThenMovedToAnother()
-        let later = Events.mixedStream(count: 8, start: Events.base.addingTimeInterval(7200))
-        try await world.produce(later.map(TestMessage.envelope))
-        var settings = StatsWorld.testSettings
-        settings.positionResetPolicy = .reset
-        let running = RunningIngestor(try world.ingestor(settings: settings))
+        let (world, first, later, running) = try await movedToANewCluster(policy: .reset)
         try await world.waitUntilCaughtUp()
         #expect(running.ingestor.positionConflicts.isEmpty)
         try await running.finish()
@@ -100,12 +90,7 @@ struct PositionResetTests {
 
     @Test("stats rebuild while partitions are held: the holds end and the new cluster is counted from its start")
     func rebuildReleasesHeldPartitions() async throws {
-        let (world, _) = try await countedOnOneClusterThenMovedToAnother()
-        let later = Events.mixedStream(count: 8, start: Events.base.addingTimeInterval(7200))
-        try await world.produce(later.map(TestMessage.envelope))
-        var settings = StatsWorld.testSettings
-        settings.positionResetPolicy = .fail
-        let running = RunningIngestor(try world.ingestor(settings: settings))
+        let (world, _, later, running) = try await movedToANewCluster(policy: .fail)
         try await waitUntil("both partitions held") { running.ingestor.positionConflicts.count == 2 }
         var environment = world.executableEnvironment(port: 0)
         environment["STATS_CONSUMER_GROUP"] = nil
@@ -182,10 +167,12 @@ struct PositionResetTests {
         }
     }
 
-    /// Counts 60 events (45 clicks, 15 page loads) on a one-partition cluster, then returns a world
-    /// with the same database and group but a brand-new cluster, as after pointing `KAFKA_URL`
-    /// elsewhere.
-    private func countedOnOneClusterThenMovedToAnother() async throws -> (StatsWorld, [EventEnvelope]) {
+    /// Counts 60 events (45 clicks, 15 page loads) on a one-partition cluster, then points a new
+    /// ingestor with `policy` at a brand-new cluster holding 8 other events (6 clicks, 2 page
+    /// loads), with the same database and group, as after changing `KAFKA_URL`.
+    private func movedToANewCluster(
+        policy: PositionResetPolicy
+    ) async throws -> (world: StatsWorld, first: [EventEnvelope], later: [EventEnvelope], running: RunningIngestor) {
         let old = try await StatsWorld.make(partitions: 1)
         let first = Events.mixedStream(count: 60)
         try await old.produce(first.map(TestMessage.envelope))
@@ -197,7 +184,11 @@ struct PositionResetTests {
         let world = StatsWorld(
             broker: broker, databaseURL: old.databaseURL, pool: old.pool, names: old.names, group: old.group,
             partitions: 1)
-        return (world, first)
+        let later = Events.mixedStream(count: 8, start: Events.base.addingTimeInterval(7200))
+        try await world.produce(later.map(TestMessage.envelope))
+        var settings = StatsWorld.testSettings
+        settings.positionResetPolicy = policy
+        return (world, first, later, RunningIngestor(try world.ingestor(settings: settings)))
     }
 
     private func watermarks(_ world: StatsWorld, _ partition: TopicPartition) async throws -> (low: Int64, high: Int64) {

@@ -6,7 +6,7 @@ import TestSupport
 /// counted traffic on the dashboard, and leave nothing running when it ends.
 @Suite("make run", .serialized)
 struct LocalRunTests {
-    @Test("scripts/run.sh starts everything, the dashboard shows simulated traffic, and every process it started is gone afterwards")
+    @Test("scripts/run.sh starts everything, the dashboard shows simulated traffic, every process it started is gone afterwards, and a second run adds to the counts")
     func runScriptStartsAndStopsTheSystem() async throws {
         let root = BuiltProducts.repositoryRoot
         let devDirectory = "/tmp/" + uniqueName("edm-e2e-run")
@@ -45,6 +45,19 @@ struct LocalRunTests {
         for port in ports {
             #expect(!(try await isListening(port)), "something still listens on \(port)")
         }
+
+        // Again on the same database with a new broker: the counts carry over and grow, because
+        // stats itself moves the previous broker's stored positions (logged and recorded);
+        // nothing deletes them behind its back.
+        let again = try await runCommand(
+            root.appendingPathComponent("scripts/run.sh").path, [], environment: environment, timeout: .seconds(180))
+        #expect(again.status == 0, "the second run exited \(again.status): \(again.stderr.suffix(3000))")
+        let secondOutput = String(decoding: again.stdout, as: UTF8.self)
+        let secondTotals = try #require(secondOutput.split(separator: "\n").first { $0.hasPrefix("Totals") }, "\(secondOutput)")
+        let secondNumbers = secondTotals.split(separator: " ").compactMap { Int($0.replacingOccurrences(of: ",", with: "")) }
+        #expect(secondNumbers.reduce(0, +) > numbers.reduce(0, +), "\(totals) then \(secondTotals)")
+        let statsLog = try String(contentsOfFile: devDirectory + "/logs/stats.log", encoding: .utf8)
+        #expect(statsLog.contains("kind=beyond_end"), "no position reset in stats.log")
     }
 
     @Test("a port already in use is refused with the variable named, before anything starts")

@@ -4,11 +4,19 @@ import Hummingbird
 /// A dependency the service needs to do useful work (broker, database), checked by `/ready`.
 public struct ReadinessCheck: Sendable {
     public var name: String
-    public var check: @Sendable () async -> Bool
+    /// nil when ready; otherwise why not ("" when the name says it all).
+    public var problem: @Sendable () async -> String?
 
     public init(name: String, check: @escaping @Sendable () async -> Bool) {
         self.name = name
-        self.check = check
+        self.problem = { await check() ? nil : "" }
+    }
+
+    /// A check whose failure carries a reason an operator needs (which partition, which offsets),
+    /// shown in `/ready` as `name (reason)`.
+    public init(name: String, problem: @escaping @Sendable () async -> String?) {
+        self.name = name
+        self.problem = problem
     }
 }
 
@@ -23,8 +31,9 @@ public enum OperationalRoutes {
         }
         router.get("/ready") { _, _ in
             var failing: [String] = []
-            for dependency in readiness where !(await dependency.check()) {
-                failing.append(dependency.name)
+            for dependency in readiness {
+                guard let problem = await dependency.problem() else { continue }
+                failing.append(problem.isEmpty ? dependency.name : "\(dependency.name) (\(problem))")
             }
             if failing.isEmpty {
                 return jsonResponse(.ok, ["status": "ready", "service": service])

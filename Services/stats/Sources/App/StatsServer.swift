@@ -54,6 +54,7 @@ public struct StatsServer: Sendable {
         return [
             ReadinessCheck(name: "database") { await queryPool.isReachable() },
             ReadinessCheck(name: "kafka") { await ingestor.isBrokerReachable() },
+            ingestor.positionsReadiness,
         ]
     }
 

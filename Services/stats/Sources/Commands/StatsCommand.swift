@@ -3,7 +3,7 @@ import EDMCore
 
 /// `stats`: the stats service's executable. `serve` is the default subcommand, so the Procfile
 /// line is just `web: stats`; `migrate` suits a Heroku release phase; `rebuild` recomputes the
-/// aggregates from the log.
+/// aggregates from the log; `reset-positions` releases partitions held by a position conflict.
 public struct StatsCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "stats",
@@ -11,7 +11,7 @@ public struct StatsCommand: AsyncParsableCommand {
         discussion: """
             \(StatsConfigVariables.all.helpSection)
             """,
-        subcommands: [ServeCommand.self, MigrateCommand.self, RebuildCommand.self],
+        subcommands: [ServeCommand.self, MigrateCommand.self, RebuildCommand.self, ResetPositionsCommand.self],
         defaultSubcommand: ServeCommand.self)
 
     public init() {}

@@ -29,6 +29,8 @@ public struct IngestSettings: Sendable {
     public var shutdownGrace: Duration = .seconds(10)
     /// How often consumer lag is published to `/metrics`.
     public var lagInterval: Duration = .seconds(5)
+    /// What to do with a stored position outside its partition's log (`STATS_ON_POSITION_RESET`).
+    public var positionResetPolicy = PositionResetPolicy.auto
 
     public init() {}
 
@@ -42,6 +44,7 @@ public struct IngestSettings: Sendable {
             try environment.integer("STATS_SESSION_TIMEOUT_MS", default: 10_000, range: 1000...300_000))
         settings.dedupeRetention = .seconds(
             3600 * (try environment.integer("STATS_DEDUPE_RETENTION_HOURS", default: 48, range: 24...24 * 365)))
+        settings.positionResetPolicy = try PositionResetPolicy.fromEnvironment(environment)
         return settings
     }
 }

@@ -23,6 +23,11 @@ public enum StatsConfigVariables {
             ConfigVariable(
                 "STATS_DEDUPE_RETENTION_HOURS", default: "48",
                 "How long client-supplied event ids are remembered to drop retries (at least 24)."),
+            ConfigVariable(
+                PositionResetPolicy.variable, default: "auto",
+                "A stored position outside its partition's log: fail (hold the partition until `stats reset-positions`), "
+                    + "reset (start the log again, recording it) or auto (reset when retention removed events, "
+                    + "hold when the log ends before it)."),
             StandardConfigVariables.logLevel,
         ]
 }

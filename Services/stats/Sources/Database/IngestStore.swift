@@ -15,6 +15,8 @@ struct BatchOutcome: Sendable, Equatable {
     var skipped: [SkipReason: Int] = [:]
     /// The next offset per partition after this batch.
     var nextOffsets: [TopicPartition: Int64] = [:]
+    /// Offsets the log no longer held when they were read (recorded as lost, see ``PositionGap``).
+    var gaps: [PositionGap] = []
 
     var countedTotal: Int { counted.values.reduce(0, +) }
 }
@@ -90,11 +92,16 @@ struct IngestStore: Sendable {
         var accepted: [DecodedMessage] = []
         accepted.reserveCapacity(messages.count)
         var fenced = 0
+        var gaps: [PositionGap] = []
         // Progressive: a batch collected across a re-seek may hold a partition's offsets twice.
         for message in messages {
-            guard message.offset >= next[message.partition] ?? 0 else {
+            let expected = next[message.partition] ?? 0
+            guard message.offset >= expected else {
                 fenced += 1
                 continue
+            }
+            if message.offset > expected {
+                gaps.append(PositionGap(partition: message.partition, expected: expected, found: message.offset))
             }
             accepted.append(message)
             next[message.partition] = message.offset + 1
@@ -108,8 +115,11 @@ struct IngestStore: Sendable {
             ? (batch.writes, batch.outcome)  // what the batch was prepared for: nearly always
             : PreparedBatch.writes(for: accepted, isNew: { !seenBefore.contains($0) })
         outcome.fenced = fenced
+        outcome.gaps = gaps
 
-        // Round trip 4: every aggregate, the skipped messages and the offsets, as one statement.
+        // Round trip 4: every aggregate, the skipped messages, the lost events and the offsets,
+        // as one statement.
+        if !gaps.isEmpty { writes.append(PositionGap.recording(gaps)) }
         let moved = next.filter { stored[$0.key] != $0.value }.sorted { $0.key < $1.key }
         if !moved.isEmpty {
             writes.append(

@@ -6,7 +6,9 @@ import EDMPostgres
 /// Layout: `stats_partition_offsets` is the consumer's position (the truth, not Kafka's
 /// committed offsets), written in the same transaction as the aggregates; `stats_seen_events`
 /// remembers event ids for the dedupe window; `stats_state.epoch` changes on every rebuild so
-/// consumers running at that moment notice and replay; the rest are the aggregates the API reads.
+/// consumers running at that moment notice and replay; `stats_position_resets` records every
+/// stored position moved because its partition's log changed (and the events that cost); the
+/// rest are the aggregates the API reads.
 public enum StatsMigrations {
     public static let all: [Migration] = [
         Migration(
@@ -109,6 +111,29 @@ public enum StatsMigrations {
                         WHERE u.id NOT IN (SELECT event_id FROM recorded);
                 END
                 $$;
+                """),
+        Migration(
+            version: 3, name: "record stored positions moved because the log changed under them",
+            sql: """
+                -- One row per stored position moved to the start of its partition's log because it
+                -- lay outside it: beyond_end (a new cluster or recreated topic) or before_start
+                -- (retention deleted events never counted: lost_events of them); and per gap
+                -- found while reading (the log had moved past the stored position, as when
+                -- retention overtakes a lagging consumer: low_watermark is where reading went on,
+                -- high_watermark unknown). An audit log, kept across rebuilds; reset_by says who
+                -- moved it (the policy, the operator's command, or the reading itself).
+                CREATE TABLE stats_position_resets (
+                    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    topic text NOT NULL,
+                    partition int NOT NULL,
+                    kind text NOT NULL CHECK (kind IN ('beyond_end', 'before_start', 'gap')),
+                    stored_offset bigint NOT NULL,
+                    low_watermark bigint NOT NULL,
+                    high_watermark bigint,
+                    lost_events bigint NOT NULL CHECK (lost_events >= 0),
+                    reset_by text NOT NULL,
+                    reset_at timestamptz NOT NULL DEFAULT now()
+                );
                 """),
     ]
 

@@ -51,6 +51,15 @@ extension StatsIngestor {
                     logger.info("batch committed after the database came back; ingest resumed", metadata: ["attempts": "\(failures + 1)"])
                     setPaused(false)
                 }
+                for gap in outcome.gaps {
+                    logger.error(
+                        "the log no longer held events after the stored position; recorded them as lost",
+                        metadata: [
+                            "topic": "\(gap.partition.topic)", "partition": "\(gap.partition.partition)",
+                            "stored_offset": "\(gap.expected)", "read_offset": "\(gap.found)", "kind": "gap",
+                            "lost_events": "\(gap.lostEvents)",
+                        ])
+                }
                 informKafka(outcome.nextOffsets)
                 return .committed
             } catch let error as IngestStoreError {

@@ -2,7 +2,8 @@ import EDMKafka
 import Logging
 
 /// Where the consumer starts: positions read from PostgreSQL on assignment, and re-read after
-/// `stats rebuild` bumps the epoch.
+/// `stats rebuild` bumps the epoch. Each stored position is checked against its partition's log
+/// first (``StatsIngestor/resolve(_:stored:store:shared:settings:logger:)``).
 extension StatsIngestor {
     /// The assign hook: the stored next offset per partition, the earliest offset for partitions
     /// never committed. If the database stays unreachable for `revokeWait`, every partition
@@ -18,13 +19,18 @@ extension StatsIngestor {
             do {
                 let positions = try await store.positions(for: partitions)
                 shared.epoch.withLock { $0 = positions.epoch }
+                let resolved = await resolve(
+                    partitions, stored: positions.offsets, store: store, shared: shared, settings: settings, logger: logger)
+                shared.positions.release(partitions)
+                resolved.held.forEach(shared.positions.hold)
                 logger.info(
                     "starting from stored offsets",
                     metadata: [
                         "epoch": "\(positions.epoch)",
                         "offsets": "\(partitions.sorted().map { "\($0)@\(positions.offsets[$0].map(String.init) ?? "earliest")" })",
+                        "held": "\(resolved.held.map(\.partition))",
                     ])
-                return Dictionary(uniqueKeysWithValues: partitions.map { ($0, positions.offsets[$0] ?? KafkaOffset.beginning) })
+                return resolved.starts
             } catch {
                 guard ContinuousClock.now < deadline, !shared.stop.isStopped else {
                     logger.error(
@@ -70,10 +76,13 @@ extension StatsIngestor {
             do {
                 let owned = consumer.assignment.sorted()
                 let positions = try await store.positions(for: owned)
+                let resolved = await Self.resolve(
+                    owned, stored: positions.offsets, store: store, shared: shared, settings: settings, logger: logger)
+                resolved.held.forEach(shared.positions.hold)
                 if !owned.isEmpty {
-                    try await consumer.seek(
-                        owned.map { TopicPartitionOffset($0, offset: positions.offsets[$0] ?? KafkaOffset.beginning) })
+                    try await consumer.seek(owned.map { TopicPartitionOffset($0, offset: resolved.starts[$0]!) })
                 }
+                shared.positions.release(Set(owned).subtracting(resolved.held.map(\.partition)))
                 shared.epoch.withLock { $0 = positions.epoch }
                 logger.info(
                     "rebuild detected; replaying owned partitions from their stored offsets",

@@ -15,6 +15,9 @@ import Synchronization
 /// While PostgreSQL is unreachable the same batch is retried with backoff; the consumer's
 /// bounded buffer then fills and polling pauses, so no new work is taken and no position is
 /// lost. On graceful shutdown it finishes the in-flight batch, leaves the group and returns.
+///
+/// A stored position outside its partition's log (a new cluster, retention) is never fenced or
+/// skipped in silence: see ``PositionConflict`` and `STATS_ON_POSITION_RESET`.
 public final class StatsIngestor: Service, Sendable {
     /// The Kafka consumer (owned: closed when `run` ends).
     public let consumer: KafkaConsumer
@@ -36,6 +39,12 @@ public final class StatsIngestor: Service, Sendable {
         let committedMessages = Atomic<Int>(0)
         /// True while commits fail (database unavailable).
         let paused = Atomic<Bool>(false)
+        /// Partitions not counted because their stored position lies outside their log.
+        let positions = PositionGuard()
+        /// When held partitions are next re-checked.
+        let nextPositionRecheck = Mutex<ContinuousClock.Instant>(.now)
+        /// The consumer, for the assign hook's watermark queries (set once it exists).
+        let consumer = Mutex<KafkaConsumer?>(nil)
     }
 
     public init(
@@ -51,6 +60,7 @@ public final class StatsIngestor: Service, Sendable {
                 await Self.startingOffsets(for: partitions, store: store, shared: shared, settings: settings, logger: logger)
             },
             onRevoke: { partitions in
+                shared.positions.release(partitions)
                 if !(await shared.gate.waitUntilIdle(timeout: settings.revokeWait)) {
                     logger.warning(
                         "handing over partitions while a batch is still uncommitted; the offset fence keeps it from double counting",
@@ -66,8 +76,10 @@ public final class StatsIngestor: Service, Sendable {
         // positions that count are the ones in PostgreSQL.
         configuration.commitMode = .automatic(interval: .seconds(5))
         configuration.bufferCapacity = max(10_000, settings.maxBatchMessages * 4)
-        consumer = try KafkaConsumer(
+        let consumer = try KafkaConsumer(
             connection: connection, configuration: configuration, rebalanceHandler: handler, logger: logger)
+        shared.consumer.withLock { $0 = consumer }
+        self.consumer = consumer
         self.store = store
         self.decoder = MessageDecoder(names: names)
         self.settings = settings
@@ -81,6 +93,15 @@ public final class StatsIngestor: Service, Sendable {
 
     /// True while batches fail to commit (database unavailable).
     public var isPaused: Bool { shared.paused.load(ordering: .relaxed) }
+
+    /// Partitions held because their stored position lies outside their log.
+    var positionConflicts: [PositionConflict] { shared.positions.conflicts }
+
+    /// For `/ready`: names each held partition with its stored and actual offsets.
+    public var positionsReadiness: ReadinessCheck {
+        let positions = shared.positions
+        return ReadinessCheck(name: "positions") { positions.problem }
+    }
 
     /// Stops taking batches; `run` finishes the in-flight one and returns.
     public func stop() {
@@ -98,6 +119,7 @@ public final class StatsIngestor: Service, Sendable {
             self.shared.stop.stop()
         }
         await consumer.close()
+        shared.consumer.withLock { $0 = nil }  // the rebalance hooks hold `shared`: break the cycle
         logger.info("consumer stopped", metadata: ["committed_messages": "\(committedMessageCount)"])
     }
 
@@ -112,6 +134,14 @@ public final class StatsIngestor: Service, Sendable {
     private func ingestLoop() async {
         var committing: Task<Bool, Never>?
         while !shared.stop.isStopped {
+            if await recheckHeldPositions() {
+                // Held partitions may be all that has traffic, so the idle check might never run.
+                if let previous = committing {
+                    committing = nil
+                    _ = await previous.value
+                }
+                await checkEpochWhileIdle()
+            }
             switch await collector.collect() {
             case .closed:
                 _ = await committing?.value
@@ -122,7 +152,11 @@ public final class StatsIngestor: Service, Sendable {
                     _ = await previous.value
                 }
                 await checkEpochWhileIdle()
-            case .messages(let messages):
+            case .messages(var messages):
+                if shared.positions.isHoldingAny {
+                    messages.removeAll { shared.positions.isHeld($0.topicPartition) }
+                    if messages.isEmpty { continue }
+                }
                 guard let epoch = await epochForBatch() else { continue }
                 shared.gate.enter()
                 let prepared = PreparedBatch(messages.map(decoder.decode))
@@ -141,10 +175,12 @@ public final class StatsIngestor: Service, Sendable {
         _ = await committing?.value
     }
 
-    /// Publishes consumer lag every `lagInterval` until stopped.
+    /// Publishes consumer lag (and the recorded events lost to retention) every `lagInterval`
+    /// until stopped.
     private func publishLag() async {
         repeat {
             shared.metrics.updateLag((try? consumer.lag()) ?? [])
+            if let lost = try? await store.lostToRetentionTotal() { shared.positions.reportLostTotal(lost) }
         } while await shared.stop.sleep(for: settings.lagInterval)
     }
 

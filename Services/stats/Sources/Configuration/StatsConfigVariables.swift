@@ -23,6 +23,10 @@ public enum StatsConfigVariables {
             ConfigVariable(
                 "STATS_DEDUPE_RETENTION_HOURS", default: "48",
                 "How long client-supplied event ids are remembered to drop retries (at least 24)."),
+            ConfigVariable(
+                "STATS_TOKENS",
+                "Comma list of accepted API tokens (Authorization: Bearer <token>); several at once for rotation. "
+                    + "/health, /ready, /metrics and /openapi.json stay open. Unset: the API is open, with a warning."),
             StandardConfigVariables.logLevel,
         ]
 }

@@ -1,0 +1,99 @@
+import EDMEvents
+import EDMKafka
+import EDMPostgres
+import Foundation
+@testable import StatsService
+import TestSupport
+import Testing
+
+@Suite("stats rebuild racing committing batches")
+struct RebuildRaceTests {
+    static let partition = TopicPartition(topic: "edm-ui-click", partition: 0)
+
+    /// The interleaving that deadlocked: a commit holding the offsets table in its first
+    /// statement (here: waiting for another session's insert of the same offset row) while the
+    /// rebuild takes the epoch row; the rebuild then waits for the table and the commit for the
+    /// row. PostgreSQL broke that cycle by aborting one of them, with this timing the rebuild.
+    @Test("a rebuild and a commit in its first statement: both finish, the commit before the wipe")
+    func rebuildWaitsForACommitInFlight() async throws {
+        let world = try await StatsWorld.make(partitions: 1)
+        let store = IngestStore(pool: world.pool)
+        let waiting = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        let batch = (0..<5).map { offset in
+            DecodedMessage(
+                partition: Self.partition, offset: Int64(offset),
+                item: .event(CountableEvent(envelope: Events.click("raced"), policy: .standard)))
+        }
+        // Another session inserts the batch's offset row and commits only once both wait on it.
+        let (commit, rebuild) = try await world.pool.transaction { blocker in
+            try await blocker.execute(
+                "INSERT INTO stats_partition_offsets (topic, partition, next_offset) VALUES ($1, $2, 0)",
+                [Self.partition.topic, Self.partition.partition])
+            let commit = Task { try await store.commit(batch, epoch: 0) }
+            try await waitUntil("the commit waits in its first statement") {
+                try await world.pool.query(waiting)[0].decode(Int64.self, at: 0) == 1
+            }
+            let rebuild = Task { try await StatsDatabase.wipeForRebuild(pool: world.pool) }
+            try await waitUntil("the rebuild waits too") {
+                try await world.pool.query(waiting)[0].decode(Int64.self, at: 0) == 2
+            }
+            return (commit, rebuild)
+        }
+
+        let committed = await commit.result
+        let epoch = await rebuild.result
+        #expect((try? committed.get())?.countedTotal == 5, "the commit finished first, in its epoch: \(committed)")
+        #expect((try? epoch.get()) == 1, "the rebuild was not aborted: \(epoch)")
+        // The wipe came after the commit: nothing of the old epoch survives it.
+        let snapshot = try await world.snapshot()
+        #expect(snapshot.totalEvents == 0 && snapshot.offsets.isEmpty)
+    }
+}
+
+extension RebuildRaceTests {
+    /// `stats rebuild` while one member commits and a second one joins and later leaves, with
+    /// traffic throughout and long batch windows, so batches are being collected when the
+    /// rebalances and the re-seeks land. A batch read before the rebuild must not count in the
+    /// new epoch (its offsets would fence the replay of everything before them), and a batch
+    /// dropped across a reposition must be read again.
+    @Test("rebuilds during rebalances under traffic: the rebuilt counts are exact")
+    func rebuildDuringRebalances() async throws {
+        let world = try await StatsWorld.make(partitions: 4)
+        var settings = StatsWorld.testSettings
+        settings.maxBatchWait = .milliseconds(250)
+        settings.maxBatchMessages = 5000
+        let events = Events.mixedStream(count: 6000, spacing: 0.21)
+        let producer = try world.producer()
+        let traffic = Task {
+            for chunk in stride(from: 0, to: events.count, by: 60) {
+                try await world.produce(events[chunk..<min(chunk + 60, events.count)].map(TestMessage.envelope), with: producer)
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        let first = RunningIngestor(try world.ingestor(settings: settings))
+        try await waitUntil("the first member commits") { first.ingestor.committedMessageCount > 0 }
+
+        // Rebuild as the second member joins: the first member's assignment may read the new
+        // epoch's positions while it holds a batch read from the old ones.
+        async let joined = RunningIngestor(try world.ingestor(settings: settings))
+        #expect(try await StatsDatabase.wipeForRebuild(pool: world.pool) == 1)
+        let second = try await joined
+        try await waitUntil("both members own partitions") {
+            !first.ingestor.consumer.assignment.isEmpty && !second.ingestor.consumer.assignment.isEmpty
+        }
+        let committed = second.ingestor.committedMessageCount
+        try await waitUntil("the second member commits") { second.ingestor.committedMessageCount > committed }
+        // And again as it leaves.
+        async let left: Void = second.finish()
+        #expect(try await StatsDatabase.wipeForRebuild(pool: world.pool) == 2)
+        try await left
+
+        try await traffic.value
+        await producer.close()
+        try await world.waitUntilCaughtUp(timeout: .seconds(90))
+        try await first.finish()
+        let snapshot = try await world.snapshot()
+        #expect(snapshot.aggregates == ExpectedStats(counting: events))
+        #expect(snapshot.totalEvents == Int64(events.count))
+    }
+}

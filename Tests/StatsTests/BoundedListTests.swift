@@ -30,7 +30,7 @@ struct BoundedListTests {
         try await world.pool.execute(
             """
             INSERT INTO stats_type_buckets (bucket_seconds, event_type, bucket_start, count)
-            SELECT 86400, 'click', timestamptz '2020-01-01 00:00:00+00' + make_interval(days => i), i
+            SELECT 86400, 'click', timestamptz '2020-01-01 00:00:00+00' + make_interval(days => i::int), i
             FROM generate_series(1, $1) AS i
             """, [Self.rows])
         let app = Application(router: world.router(), logger: quietLogger)

@@ -10,10 +10,9 @@ import Testing
 struct RebuildRaceTests {
     static let partition = TopicPartition(topic: "edm-ui-click", partition: 0)
 
-    /// The interleaving that deadlocked: a commit holding the offsets table in its first
-    /// statement (here: waiting for another session's insert of the same offset row) while the
-    /// rebuild takes the epoch row; the rebuild then waits for the table and the commit for the
-    /// row. PostgreSQL broke that cycle by aborting one of them, with this timing the rebuild.
+    /// A commit caught in its first statement (holding the offsets table and the epoch row FOR
+    /// SHARE, waiting for another session's insert of the same offset row) while a rebuild
+    /// starts: the rebuild waits for it, neither is aborted, and the wipe comes after the commit.
     @Test("a rebuild and a commit in its first statement: both finish, the commit before the wipe")
     func rebuildWaitsForACommitInFlight() async throws {
         let world = try await StatsWorld.make(partitions: 1)
@@ -51,42 +50,44 @@ struct RebuildRaceTests {
 }
 
 extension RebuildRaceTests {
-    /// `stats rebuild` while one member commits and a second one joins and later leaves, with
-    /// traffic throughout and long batch windows, so batches are being collected when the
-    /// rebalances and the re-seeks land. A batch read before the rebuild must not count in the
-    /// new epoch (its offsets would fence the replay of everything before them), and a batch
-    /// dropped across a reposition must be read again.
+    /// `stats rebuild` as a second member joins, and again as it leaves, with traffic throughout
+    /// and one-second batch windows, so the first member is collecting a batch when its
+    /// partitions are revoked and reassigned. Its assignment reads the new epoch's positions
+    /// while it holds messages read from the old ones: counted in the new epoch, their offsets
+    /// would fence the replay of everything before them. A batch dropped across a reposition
+    /// must also be read again.
     @Test("rebuilds during rebalances under traffic: the rebuilt counts are exact")
     func rebuildDuringRebalances() async throws {
         let world = try await StatsWorld.make(partitions: 4)
         var settings = StatsWorld.testSettings
-        settings.maxBatchWait = .milliseconds(250)
-        settings.maxBatchMessages = 5000
-        let events = Events.mixedStream(count: 6000, spacing: 0.21)
+        settings.maxBatchWait = .seconds(1)
+        settings.maxBatchMessages = 50_000
+        let events = Events.mixedStream(count: 8000, spacing: 0.21)
         let producer = try world.producer()
         let traffic = Task {
-            for chunk in stride(from: 0, to: events.count, by: 60) {
-                try await world.produce(events[chunk..<min(chunk + 60, events.count)].map(TestMessage.envelope), with: producer)
+            for chunk in stride(from: 0, to: events.count, by: 40) {
+                try await world.produce(events[chunk..<min(chunk + 40, events.count)].map(TestMessage.envelope), with: producer)
                 try await Task.sleep(for: .milliseconds(20))
             }
         }
         let first = RunningIngestor(try world.ingestor(settings: settings))
         try await waitUntil("the first member commits") { first.ingestor.committedMessageCount > 0 }
 
-        // Rebuild as the second member joins: the first member's assignment may read the new
-        // epoch's positions while it holds a batch read from the old ones.
-        async let joined = RunningIngestor(try world.ingestor(settings: settings))
-        #expect(try await StatsDatabase.wipeForRebuild(pool: world.pool) == 1)
-        let second = try await joined
-        try await waitUntil("both members own partitions") {
-            !first.ingestor.consumer.assignment.isEmpty && !second.ingestor.consumer.assignment.isEmpty
+        var epoch: Int64 = 0
+        for _ in 0..<2 {
+            let second = RunningIngestor(try world.ingestor(settings: settings))
+            epoch += 1
+            #expect(try await StatsDatabase.wipeForRebuild(pool: world.pool) == epoch)
+            try await waitUntil("both members own partitions") {
+                !first.ingestor.consumer.assignment.isEmpty && !second.ingestor.consumer.assignment.isEmpty
+            }
+            let committed = second.ingestor.committedMessageCount
+            try await waitUntil("the second member commits") { second.ingestor.committedMessageCount > committed }
+            async let left: Void = second.finish()
+            epoch += 1
+            #expect(try await StatsDatabase.wipeForRebuild(pool: world.pool) == epoch)
+            try await left
         }
-        let committed = second.ingestor.committedMessageCount
-        try await waitUntil("the second member commits") { second.ingestor.committedMessageCount > committed }
-        // And again as it leaves.
-        async let left: Void = second.finish()
-        #expect(try await StatsDatabase.wipeForRebuild(pool: world.pool) == 2)
-        try await left
 
         try await traffic.value
         await producer.close()

@@ -66,7 +66,9 @@ public enum StatsOpenAPI {
         return [
             "/v1/stats/summary": get(
                 "getSummary", "Totals per event type, last event times and skipped messages", SummaryView.self, [], nil),
-            "/v1/stats/clicks": get("getClicks", "Clicks per button, most clicked first", ClicksView.self, [limit(default: StatsRoutes.defaultLimit)], nil),
+            "/v1/stats/clicks": get(
+                "getClicks", "Clicks per button, most clicked first", ClicksView.self,
+                [limit(default: StatsRoutes.defaultLimit)], nil),
             "/v1/stats/pageloads": get(
                 "getPageLoads", "Page loads per device type and per URL (URLs most loaded first)", PageLoadsView.self,
                 [limit(default: StatsRoutes.defaultLimit)], nil),

@@ -50,9 +50,10 @@ struct RebuildRaceTests {
 }
 
 extension RebuildRaceTests {
-    /// `stats rebuild` as a second member joins, and again as it leaves, with traffic throughout
-    /// and one-second batch windows, so the first member is collecting a batch when its
-    /// partitions are revoked and reassigned. Its assignment reads the new epoch's positions
+    /// `stats rebuild` while a second member joins (between the first member's revoke and its
+    /// new assignment), and again as it leaves, with traffic throughout and one-second batch
+    /// windows, so the first member is collecting a batch when its partitions are revoked and
+    /// reassigned. Its assignment reads the new epoch's positions
     /// while it holds messages read from the old ones: counted in the new epoch, their offsets
     /// would fence the replay of everything before them. A batch dropped across a reposition
     /// must also be read again.
@@ -75,7 +76,11 @@ extension RebuildRaceTests {
 
         var epoch: Int64 = 0
         for _ in 0..<2 {
+            // The rebuild lands between the first member's revoke and its new assignment.
             let second = RunningIngestor(try world.ingestor(settings: settings))
+            try await waitUntil("the first member's partitions are revoked", every: .milliseconds(1)) {
+                first.ingestor.consumer.assignment.isEmpty
+            }
             epoch += 1
             #expect(try await StatsDatabase.wipeForRebuild(pool: world.pool) == epoch)
             try await waitUntil("both members own partitions") {

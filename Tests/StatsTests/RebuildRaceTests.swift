@@ -61,15 +61,20 @@ extension RebuildRaceTests {
     func rebuildDuringRebalances() async throws {
         let world = try await StatsWorld.make(partitions: 4)
         var settings = StatsWorld.testSettings
-        settings.maxBatchWait = .seconds(1)
+        settings.maxBatchWait = .seconds(4)
         settings.maxBatchMessages = 50_000
-        let events = Events.mixedStream(count: 8000, spacing: 0.21)
         let producer = try world.producer()
+        let trafficStops = StopSignal()
+        // Traffic until the last rebuild is done, so batches are always being collected.
         let traffic = Task {
-            for chunk in stride(from: 0, to: events.count, by: 40) {
-                try await world.produce(events[chunk..<min(chunk + 40, events.count)].map(TestMessage.envelope), with: producer)
+            var events: [EventEnvelope] = []
+            while !trafficStops.isStopped {
+                let chunk = Events.mixedStream(count: 40, start: Events.base.addingTimeInterval(Double(events.count)))
+                try await world.produce(chunk.map(TestMessage.envelope), with: producer)
+                events += chunk
                 try await Task.sleep(for: .milliseconds(20))
             }
+            return events
         }
         let first = RunningIngestor(try world.ingestor(settings: settings))
         try await waitUntil("the first member commits") { first.ingestor.committedMessageCount > 0 }
@@ -89,12 +94,16 @@ extension RebuildRaceTests {
             let committed = second.ingestor.committedMessageCount
             try await waitUntil("the second member commits") { second.ingestor.committedMessageCount > committed }
             async let left: Void = second.finish()
+            try await waitUntil("the first member's partitions are revoked again", every: .milliseconds(1)) {
+                first.ingestor.consumer.assignment.isEmpty
+            }
             epoch += 1
             #expect(try await StatsDatabase.wipeForRebuild(pool: world.pool) == epoch)
             try await left
         }
 
-        try await traffic.value
+        trafficStops.stop()
+        let events = try await traffic.value
         await producer.close()
         try await world.waitUntilCaughtUp(timeout: .seconds(90))
         try await first.finish()

@@ -186,9 +186,9 @@ struct IngestStore: Sendable {
     /// Locks are taken in the order a batch commit takes them, so the two cannot deadlock: the
     /// tables first (`stats_partition_offsets` leads, as in a commit's first statement),
     /// waiting for committing batches to finish and holding new ones at their first statement,
-    /// then the epoch row. (Taking the epoch row first let a commit that already held the offsets
-    /// table wait for the row while the TRUNCATE waited for the table: PostgreSQL then aborted one
-    /// of them, sometimes the rebuild.)
+    /// then the epoch row. (Taking the epoch row first could let a commit that had just locked
+    /// the offsets table in its first statement wait for the row while the TRUNCATE waited for
+    /// the table: PostgreSQL would then abort one of them, possibly the rebuild.)
     func wipeForRebuild() async throws -> Int64 {
         try await pool.transaction { transaction in
             let offsets = "stats_partition_offsets"

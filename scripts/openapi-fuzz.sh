@@ -8,7 +8,7 @@
 #   FUZZ_EXAMPLES=200 FUZZ_SEED=7 scripts/openapi-fuzz.sh   # more cases, another seed
 #
 # Starts edm-broker, a throwaway PostgreSQL, relay (without API_KEYS, then with a key) and stats
-# on free ports, and stops every one of them on exit. Prints one line on success; on failure,
+# (without STATS_TOKENS, then with a token) on free ports, and stops every one of them on exit. Prints one line on success; on failure,
 # schemathesis' report. schemathesis is installed once into .build/schemathesis-venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -68,6 +68,8 @@ keyed_port=$(scripts/free-port.sh)
 start relay-keyed "$keyed_port" relay API_KEYS=fuzz-key
 stats_port=$(scripts/free-port.sh)
 start stats "$stats_port" stats DATABASE_URL="$database_url"
+keyed_stats_port=$(scripts/free-port.sh)
+start stats-keyed "$keyed_stats_port" stats DATABASE_URL="$database_url" STATS_TOKENS=fuzz-token
 
 cat >"$work/schemathesis.toml" <<TOML
 [warnings]
@@ -104,5 +106,6 @@ if ! curl -fsS "http://127.0.0.1:$stats_port/v1/stats/summary" 2>/dev/null | gre
   status=1
 fi
 fuzz stats "$stats_port" || status=1
-[ $status -eq 0 ] && echo "openapi fuzz: relay (open and keyed) and stats clean ($examples examples per operation)" >&2
+fuzz stats-keyed "$keyed_stats_port" -H "Authorization: Bearer fuzz-token" || status=1
+[ $status -eq 0 ] && echo "openapi fuzz: relay and stats (each open and keyed) clean ($examples examples per operation)" >&2
 exit $status

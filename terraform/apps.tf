@@ -55,6 +55,10 @@ resource "heroku_app" "stats" {
     LOG_LEVEL            = var.log_level
     STATS_CONSUMER_GROUP = var.stats_consumer_group
   }
+
+  sensitive_config_vars = {
+    STATS_TOKENS = join(",", var.stats_tokens)
+  }
 }
 
 resource "heroku_app" "stream" {

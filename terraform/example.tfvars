@@ -4,6 +4,7 @@ region          = "us"
 
 relay_api_keys = ["replace-with-a-long-random-key"]
 stream_tokens  = ["replace-with-a-long-random-token"]
+stats_tokens   = ["replace-with-a-long-random-token-for-dashboards"]
 
 # relay_cors_allowed_origins = "https://shop.example.com"
 # relay_legacy_routes_open   = true

@@ -165,6 +165,18 @@ variable "stats_consumer_group" {
   }
 }
 
+variable "stats_tokens" {
+  description = "STATS_TOKENS of stats: bearer tokens its API accepts (dashboards send one as DASHBOARD_STATS_TOKEN); empty: the API is open."
+  type        = list(string)
+  default     = []
+  sensitive   = true
+
+  validation {
+    condition     = alltrue([for token in var.stats_tokens : length(token) >= 16 && !strcontains(token, ",")])
+    error_message = "stats_tokens must each be at least 16 characters and without commas."
+  }
+}
+
 variable "stream_tokens" {
   description = "STREAM_TOKENS of stream: tokens accepted from WebSocket clients (Authorization: Bearer or ?token=)."
   type        = list(string)

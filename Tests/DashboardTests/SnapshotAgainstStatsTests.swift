@@ -9,7 +9,8 @@ import FoundationNetworking
 #endif
 
 /// `dashboard-tui --snapshot` against the real `stats` executable (PostgreSQL and edm-broker
-/// underneath): the frame shows the totals the stats API returns.
+/// underneath, the API protected by `STATS_TOKENS`): the frame shows the totals the stats API
+/// returns.
 @Suite("--snapshot against a running stats service", .serialized)
 struct SnapshotAgainstStatsTests {
     @Test("the snapshot's totals, buttons and devices equal the stats API's")
@@ -25,12 +26,13 @@ struct SnapshotAgainstStatsTests {
         environment["STATS_CONSUMER_GROUP"] = uniqueName("dash")
         environment["STATS_SESSION_TIMEOUT_MS"] = "3000"
         environment["LOG_LEVEL"] = "warning"
+        environment["STATS_TOKENS"] = "retired-token," + Self.token
         let base = "http://127.0.0.1:\(port)"
 
         // The history loader starts before stats does: it retries with backoff, then connects.
         let recorder = MessageRecorder()
         let loader = HistoryLoader(
-            client: StatsClient(baseURL: base, token: nil, requestTimeout: .milliseconds(500)), refreshInterval: .seconds(600),
+            client: StatsClient(baseURL: base, token: Self.token, requestTimeout: .milliseconds(500)), refreshInterval: .seconds(600),
             policy: ReconnectPolicy(initialDelay: .milliseconds(50), maxDelay: .milliseconds(200), jitter: 0))
         let loading = Task { await loader.run(types: { ["click", "pageload"] }, send: recorder.append) }
         defer { loading.cancel() }
@@ -73,8 +75,16 @@ struct SnapshotAgainstStatsTests {
         let clicksDocument = try await Self.json(base + "/v1/stats/clicks")
         let pageLoadsDocument = try await Self.json(base + "/v1/stats/pageloads")
 
+        // Without the token the API refuses, and so does the snapshot; with it, the frame is drawn.
+        let (_, refused) = try await URLSession.shared.data(from: URL(string: base + "/v1/stats/summary")!)
+        #expect((refused as? HTTPURLResponse)?.statusCode == 401)
+        let tokenless = try await runCommand(
+            BuiltProducts.executable("dashboard-tui").path, ["--snapshot", "--stats-url", base])
+        #expect(tokenless.status != 0, "\(tokenless.stdout)")
         let result = try await runCommand(
-            BuiltProducts.executable("dashboard-tui").path, ["--snapshot", "--width", "100", "--height", "30", "--stats-url", base])
+            "/usr/bin/env",
+            ["DASHBOARD_STATS_TOKEN=" + Self.token, BuiltProducts.executable("dashboard-tui").path,
+             "--snapshot", "--width", "100", "--height", "30", "--stats-url", base])
         let text = String(decoding: result.stdout, as: UTF8.self)
         #expect(result.status == 0, "\(result.stderr)")
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -134,8 +144,13 @@ struct SnapshotAgainstStatsTests {
         #expect(result.status == 0, "kcat: \(result.stderr)")
     }
 
+    static let token = "dash-token"
+
+    /// GETs a stats document with the token.
     static func json(_ url: String) async throws -> [String: Any] {
-        let (data, _) = try await URLSession.shared.data(from: URL(string: url)!)
+        var request = URLRequest(url: URL(string: url)!)
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        let (data, _) = try await URLSession.shared.data(for: request)
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 

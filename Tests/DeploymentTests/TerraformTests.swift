@@ -61,13 +61,13 @@ import TestSupport
     /// Sensitive values never appear in plain `config_vars`, and their variables are sensitive.
     @Test func secretsAreSensitive() throws {
         let terraform = try TerraformConfiguration()
-        let secrets = ["relay": "API_KEYS", "stream": "STREAM_TOKENS"]
+        let secrets = ["relay": "API_KEYS", "stats": "STATS_TOKENS", "stream": "STREAM_TOKENS"]
         for (service, variable) in secrets {
             let app = try #require(terraform.appsByService[service])
             #expect(app.attributes["sensitive_config_vars"]?.contains(variable) == true, "\(variable) not in sensitive_config_vars")
             #expect(app.attributes["config_vars"]?.contains(variable) == false, "\(variable) in plain config_vars")
         }
-        for name in ["relay_api_keys", "stream_tokens"] {
+        for name in ["relay_api_keys", "stats_tokens", "stream_tokens"] {
             let block = try #require(terraform.variable(name), "variable \(name) missing")
             #expect(block.attributes["sensitive"] == "true", "variable \(name) must be sensitive")
         }

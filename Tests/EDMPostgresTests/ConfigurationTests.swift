@@ -109,6 +109,21 @@ struct ConfigurationTests {
         #expect(text.contains("sslmode=require"))
     }
 
+    @Test func descriptionRedactsEverySecretOption() throws {
+        let configuration = try PostgresConfiguration(
+            url: "postgres://app:hunter2@db/main?sslpassword=k3yPass&sslkey=%2Fetc%2Fprivate.key&sslcert=%2Fetc%2Fc.pem"
+                + "&password=hunter3")
+        for text in [configuration.description, String(reflecting: configuration), "\(configuration)"] {
+            for secret in ["hunter2", "hunter3", "k3yPass", "private.key"] {
+                #expect(!text.contains(secret), "\(secret) leaked in \(text)")
+            }
+            #expect(text.contains("sslpassword=***"))
+            #expect(text.contains("sslkey=***"))
+            #expect(text.contains("sslcert=/etc/c.pem"))
+        }
+        #expect(LibPQKeywords.secret.isSuperset(of: ["password", "sslpassword", "sslkey"]))
+    }
+
     @Test func connectTimeoutFromURLReachesLibPQ() throws {
         let configuration = try PostgresConfiguration(url: "postgres://h/d?connect_timeout=3")
         #expect(configuration.connectTimeout == .seconds(3))

@@ -27,7 +27,11 @@ struct APITests {
         ("/v1/stats/clicks?limit=1001", "limit"),
         ("/v1/stats/pageloads?limit=-5", "limit"),
         ("/v1/stats/summary?verbose=1", "verbose"),
-        ("/api/clickCount?limit=5", "limit"),
+        ("/v1/stats/timeseries?type=click&bucket=1d&from=0001-01-01T00:00:00Z&to=9999-12-31T00:00:00Z", "bucket"),
+        ("/api/clickCount?limit=1001", "limit"),
+        ("/api/clickCount?verbose=1", "verbose"),
+        ("/api/clickHistory?limit=0", "limit"),
+        ("/api/clickHistory?days=3", "days"),
     ]
 
     @Test("bad query parameters get 400 with a message naming the parameter")

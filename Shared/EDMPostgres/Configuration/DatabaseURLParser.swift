@@ -167,15 +167,24 @@ enum DatabaseURLParser {
 
 /// The connection keywords this libpq accepts (from `PQconndefaults`), read once.
 enum LibPQKeywords {
-    static let known: Set<String> = {
+    static let known: Set<String> = keywords { _ in true }
+
+    /// Keywords whose value must never be logged: those libpq itself hides (display character
+    /// `*`), plus the ones named here so an older libpq that marks fewer still hides them
+    /// (`sslkey` names the client's private key; some deployments inline it).
+    static let secret: Set<String> = keywords { $0 == "*" }.union(["password", "sslpassword", "sslkey"])
+
+    private static func keywords(where display: (String) -> Bool) -> Set<String> {
         guard let options = PQconndefaults() else { return [] }
         defer { PQconninfoFree(options) }
         var keywords: Set<String> = []
         var cursor = options
         while let keyword = cursor.pointee.keyword {
-            keywords.insert(String(cString: keyword))
+            if display(cursor.pointee.dispchar.map { String(cString: $0) } ?? "") {
+                keywords.insert(String(cString: keyword))
+            }
             cursor += 1
         }
         return keywords
-    }()
+    }
 }

@@ -2,7 +2,7 @@ import EDMCore
 
 /// Everything needed to open connections, parsed once at startup so a bad `DATABASE_URL` stops the
 /// process with a message naming the variable instead of failing on the first query.
-public struct PostgresConfiguration: Sendable, Equatable, CustomStringConvertible {
+public struct PostgresConfiguration: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
     /// Host name, IP address, or a unix socket directory (a path starting with `/`); nil lets
     /// libpq use its default socket.
     public var host: String?
@@ -80,7 +80,8 @@ public struct PostgresConfiguration: Sendable, Equatable, CustomStringConvertibl
         return configuration
     }
 
-    /// Safe to log: the password is replaced by `***`.
+    /// Safe to log: the password and every secret-bearing libpq option (``LibPQKeywords/secret``:
+    /// sslpassword, sslkey, ...) are replaced by `***`.
     public var description: String {
         var text = "postgres://"
         if let user { text += user + (password == nil ? "" : ":***") + "@" }
@@ -89,10 +90,13 @@ public struct PostgresConfiguration: Sendable, Equatable, CustomStringConvertibl
         var query: [String] = []
         if let sslMode { query.append("sslmode=\(sslMode.rawValue)") }
         if let applicationName { query.append("application_name=\(applicationName)") }
-        query += options.keys.sorted().map { "\($0)=\(options[$0]!)" }
+        query += options.keys.sorted().map { "\($0)=\(LibPQKeywords.secret.contains($0) ? "***" : options[$0]!)" }
         if !query.isEmpty { text += "?" + query.joined(separator: "&") }
         return text + " (pool \(poolSize))"
     }
+
+    /// The same redacted text, so `String(reflecting:)` and `dump`-style logging cannot leak either.
+    public var debugDescription: String { description }
 }
 
 /// libpq's `sslmode` values.

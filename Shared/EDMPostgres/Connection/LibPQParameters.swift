@@ -11,9 +11,11 @@ struct LibPQParameters: Sendable {
     /// Where each value starts in `storage`; -1 for NULL.
     private let starts: [Int]
 
+    /// Values refused here carry the SQLSTATE the server uses for the same fault (22021 for a NUL
+    /// character, 54xxx for a limit), so callers classify them like the server's data errors.
     init(_ parameters: [(any PostgresBindable)?]) throws(PostgresError) {
         guard parameters.count <= Int(UInt16.max) else {
-            throw PostgresError(kind: .client, message: "too many parameters (\(parameters.count)); the limit is 65535")
+            throw PostgresError(kind: .client, sqlState: "54023", message: "too many parameters (\(parameters.count)); the limit is 65535")
         }
         var types: [Oid] = [], formats: [Int32] = [], lengths: [Int32] = [], starts: [Int] = []
         types.reserveCapacity(parameters.count)
@@ -31,7 +33,7 @@ struct LibPQParameters: Sendable {
             case .text(let text):
                 guard !text.utf8.contains(0) else {
                     throw PostgresError(
-                        kind: .client, message: "text parameters cannot contain NUL characters (use bytea)")
+                        kind: .client, sqlState: "22021", message: "text parameters cannot contain NUL characters (use bytea)")
                 }
                 formats.append(0)
                 lengths.append(0)
@@ -40,7 +42,7 @@ struct LibPQParameters: Sendable {
                 storage.append(0)
             case .binary(let bytes):
                 guard let length = Int32(exactly: bytes.count) else {
-                    throw PostgresError(kind: .client, message: "a binary parameter is larger than 2 GiB")
+                    throw PostgresError(kind: .client, sqlState: "54000", message: "a binary parameter is larger than 2 GiB")
                 }
                 formats.append(1)
                 lengths.append(length)

@@ -124,9 +124,12 @@ struct StatsWorld: Sendable {
     }
 
     /// Runs the router against this world's database (or `pool`), without sockets.
-    func router(pool: PostgresPool? = nil, readiness: [ReadinessCheck] = []) -> Router<BasicRequestContext> {
+    func router(
+        pool: PostgresPool? = nil, readiness: [ReadinessCheck] = [], tokens: [String] = []
+    ) -> Router<BasicRequestContext> {
         StatsRouter.make(
-            routes: StatsRoutes(queries: StatsQueries(pool: pool ?? self.pool), registry: names.registry),
+            routes: StatsRoutes(
+                queries: StatsQueries(pool: pool ?? self.pool), registry: names.registry, tokens: BearerTokens(tokens)),
             readiness: readiness)
     }
 }

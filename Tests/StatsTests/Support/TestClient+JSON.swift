@@ -23,8 +23,10 @@ extension TestClientProtocol {
     }
 
     /// GETs `uri` and returns status, the parsed JSON body and the headers (lowercased names).
-    func get(_ uri: String) async throws -> (status: Int, json: JSONValue?, headers: [String: String]) {
-        let response = try await execute(uri: uri, method: .get)
+    func get(_ uri: String, headers requestHeaders: HTTPFields = [:]) async throws
+        -> (status: Int, json: JSONValue?, headers: [String: String])
+    {
+        let response = try await execute(uri: uri, method: .get, headers: requestHeaders)
         var headers: [String: String] = [:]
         for field in response.headers { headers[field.name.canonicalName.lowercased()] = field.value }
         return (response.status.code, try? JSONValue.parse(Data(buffer: response.body)), headers)

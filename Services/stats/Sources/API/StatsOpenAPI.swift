@@ -6,9 +6,14 @@ import OpenAPIKit
 /// The OpenAPI 3.1 description of every route `stats` serves, at `GET /openapi.json`, built as
 /// typed OpenAPIKit values. Response schemas come from the `EDMStatsAPI` documents the routes
 /// encode. A test compares its paths with the router's, so a route cannot be added or removed
-/// without it. Stats takes no credentials, so the document declares no security.
+/// without it. Like the relay's, it describes the service as configured: a bearer requirement
+/// (and 401/403 answers) on the data routes only when `STATS_TOKENS` is set.
 public enum StatsOpenAPI {
-    public static func document(registry: EventRegistry = .standard, policy: EventTimePolicy = .standard) -> OpenAPI.Document {
+    static let bearerScheme = "statsToken"
+
+    public static func document(
+        registry: EventRegistry = .standard, policy: EventTimePolicy = .standard, guarded: Bool = false
+    ) -> OpenAPI.Document {
         OpenAPI.Document(
             openAPIVersion: .v3_1_1,
             info: .init(
@@ -20,16 +25,24 @@ public enum StatsOpenAPI {
                     + "answers 503 with Retry-After.",
                 version: "1.0.0"),
             servers: [],
-            paths: paths(registry: registry, policy: policy),
-            components: .init(schemas: schemas))
+            paths: paths(registry: registry, policy: policy, guarded: guarded),
+            components: .init(schemas: schemas, securitySchemes: securitySchemes(guarded: guarded)),
+            security: guarded ? [[JSONReference<OpenAPI.SecurityScheme>.component(named: bearerScheme): []]] : [])
+    }
+
+    private static func securitySchemes(guarded: Bool) -> OpenAPI.ComponentReferenceDictionary<OpenAPI.SecurityScheme> {
+        guard guarded else { return [:] }
+        return [.init(stringLiteral: bearerScheme): .securityScheme(.http(scheme: "bearer", description: "One of STATS_TOKENS."))]
     }
 
     /// The document as served: JSON with sorted keys.
-    public static func json(registry: EventRegistry = .standard, policy: EventTimePolicy = .standard) -> Data {
+    public static func json(
+        registry: EventRegistry = .standard, policy: EventTimePolicy = .standard, guarded: Bool = false
+    ) -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Encoding typed OpenAPIKit values into JSON cannot fail; an empty body would fail the tests.
-        return (try? encoder.encode(document(registry: registry, policy: policy))) ?? Data()
+        return (try? encoder.encode(document(registry: registry, policy: policy, guarded: guarded))) ?? Data()
     }
 
     /// Every document a route answers with, under its schema name.
@@ -45,26 +58,32 @@ public enum StatsOpenAPI {
         return schemas
     }
 
-    private static func paths(registry: EventRegistry, policy: EventTimePolicy) -> OpenAPI.PathItem.Map {
-        [
+    private static func paths(registry: EventRegistry, policy: EventTimePolicy, guarded: Bool) -> OpenAPI.PathItem.Map {
+        let get = { (operationId: String, summary: String, document: any StatsDocument.Type,
+                     parameters: [OpenAPI.Parameter], tags: [String]?) in
+            Self.get(operationId, summary, document, parameters, tags: tags, guarded: guarded)
+        }
+        return [
             "/v1/stats/summary": get(
-                "getSummary", "Totals per event type, last event times and skipped messages", SummaryView.self),
-            "/v1/stats/clicks": get("getClicks", "Clicks per button, most clicked first", ClicksView.self, [limit]),
+                "getSummary", "Totals per event type, last event times and skipped messages", SummaryView.self, [], nil),
+            "/v1/stats/clicks": get(
+                "getClicks", "Clicks per button, most clicked first", ClicksView.self,
+                [limit(default: StatsRoutes.defaultLimit)], nil),
             "/v1/stats/pageloads": get(
                 "getPageLoads", "Page loads per device type and per URL (URLs most loaded first)", PageLoadsView.self,
-                [limit]),
+                [limit(default: StatsRoutes.defaultLimit)], nil),
             "/v1/stats/timeseries": get(
                 "getTimeseries",
                 "Event counts per time bucket, every bucket of the range included (zeros too). " + policy.summary,
-                TimeseriesView.self, timeseriesParameters(registry: registry)),
+                TimeseriesView.self, timeseriesParameters(registry: registry), nil),
             "/api/clickCount": get(
                 "getLegacyClickCount",
                 "Legacy (reference stats service): all-time clicks per button; counts are strings",
-                LegacyClickCounts.self, tags: ["legacy"]),
+                LegacyClickCounts.self, [limit(default: StatsRoutes.legacyDefaultLimit)], ["legacy"]),
             "/api/clickHistory": get(
                 "getLegacyClickHistory",
                 "Legacy (reference stats service): clicks per UTC day, oldest first; counts are strings",
-                LegacyClickHistory.self, tags: ["legacy"]),
+                LegacyClickHistory.self, [limit(default: StatsRoutes.legacyDefaultLimit, rows: "latest days")], ["legacy"]),
             "/openapi.json": .pathItem(.init(get: plain("getOpenAPI", "This document", .json, .object))),
             "/health": .pathItem(.init(get: plain("getHealth", "Liveness: 200 while the process runs", .json, statusReference))),
             "/ready": .pathItem(
@@ -75,7 +94,8 @@ public enum StatsOpenAPI {
                         responses: [
                             200: .response(description: "Ready", content: json(statusReference)),
                             503: .response(description: "A dependency is down", content: json(statusReference)),
-                        ]))),
+                        ],
+                        security: []))),
             "/metrics": .pathItem(
                 .init(
                     get: plain(
@@ -86,12 +106,14 @@ public enum StatsOpenAPI {
         ]
     }
 
-    private static let limit = OpenAPI.Parameter.query(
-        name: "limit", required: false,
-        schema: .integer(
-            maximum: (StatsRoutes.maximumLimit, exclusive: false), minimum: (1, exclusive: false),
-            defaultValue: AnyCodable(StatsRoutes.defaultLimit)),
-        description: "Most rows to return.")
+    private static func limit(default defaultValue: Int, rows: String = "rows") -> OpenAPI.Parameter {
+        .query(
+            name: "limit", required: false,
+            schema: .integer(
+                maximum: (StatsRoutes.maximumLimit, exclusive: false), minimum: (1, exclusive: false),
+                defaultValue: AnyCodable(defaultValue)),
+            description: "Most \(rows) to return (at most \(StatsRoutes.maximumLimit)).")
+    }
 
     private static func timeseriesParameters(registry: EventRegistry) -> [OpenAPI.Parameter] {
         [
@@ -124,19 +146,24 @@ public enum StatsOpenAPI {
 
     private static func get(
         _ operationId: String, _ summary: String, _ document: any StatsDocument.Type,
-        _ parameters: [OpenAPI.Parameter] = [], tags: [String]? = nil
+        _ parameters: [OpenAPI.Parameter], tags: [String]?, guarded: Bool
     ) -> Either<OpenAPI.Reference<OpenAPI.PathItem>, OpenAPI.PathItem> {
         let error = JSONSchema.reference(.component(named: ErrorDocument.schemaName))
+        var responses: OpenAPI.Response.Map = [
+            200: .response(description: "OK", content: json(.reference(.component(named: document.schemaName)))),
+            400: .response(description: "A query parameter is invalid, unknown or repeated", content: json(error)),
+            503: .response(
+                description: "The database is unavailable",
+                headers: ["Retry-After": .header(.init(schema: .integer(description: "Seconds to wait.")))],
+                content: json(error)),
+        ]
+        if guarded {
+            responses[401] = .response(description: "No bearer token was sent", content: json(error))
+            responses[403] = .response(description: "The token is not one of STATS_TOKENS", content: json(error))
+        }
         let operation = OpenAPI.Operation(
             tags: tags, summary: summary, operationId: operationId, parameters: parameters.map { .parameter($0) },
-            responses: [
-                200: .response(description: "OK", content: json(.reference(.component(named: document.schemaName)))),
-                400: .response(description: "A query parameter is invalid, unknown or repeated", content: json(error)),
-                503: .response(
-                    description: "The database is unavailable",
-                    headers: ["Retry-After": .header(.init(schema: .integer(description: "Seconds to wait.")))],
-                    content: json(error)),
-            ])
+            responses: responses)
         return .pathItem(.init(get: operation))
     }
 
@@ -145,6 +172,7 @@ public enum StatsOpenAPI {
     ) -> OpenAPI.Operation {
         .init(
             summary: summary, operationId: operationId,
-            responses: [200: .response(description: "OK", content: [contentType: .content(.init(schema: schema))])])
+            responses: [200: .response(description: "OK", content: [contentType: .content(.init(schema: schema))])],
+            security: [])
     }
 }

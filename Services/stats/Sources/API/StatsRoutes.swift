@@ -7,38 +7,46 @@ import Hummingbird
 /// `/api/clickCount` and `/api/clickHistory`, unchanged in shape so old dashboards keep working.
 public struct StatsRoutes: Sendable {
     public static let defaultLimit = 100
+    /// The most rows any list route returns, whatever the client asks: no response is unbounded.
     public static let maximumLimit = 1000
+    /// The legacy routes had no parameters and returned everything; they now return the first
+    /// `maximumLimit` rows unless `limit` asks for fewer.
+    public static let legacyDefaultLimit = maximumLimit
 
     let queries: StatsQueries
     let registry: EventRegistry
     let now: @Sendable () -> Date
+    /// Accepted bearer tokens; the router enforces them and the OpenAPI document declares them.
+    let tokens: BearerTokens
 
-    public init(queries: StatsQueries, registry: EventRegistry = .standard, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        queries: StatsQueries, registry: EventRegistry = .standard, tokens: BearerTokens = BearerTokens([]),
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.queries = queries
         self.registry = registry
+        self.tokens = tokens
         self.now = now
     }
+
+    /// Paths served without a token: probes, scrapes and the API's own description.
+    public static let openPaths: Set<String> = ["/health", "/ready", "/metrics", "/openapi.json"]
 
     public func add<Context: RequestContext>(to router: Router<Context>) {
         let queries = self.queries
         let registry = self.registry
         let now = self.now
-        let defaultLimit = Self.defaultLimit, maximumLimit = Self.maximumLimit
-        let openAPI = StatsOpenAPI.json(registry: registry)
+        let openAPI = StatsOpenAPI.json(registry: registry, guarded: !tokens.isOpen)
         router.get("/v1/stats/summary") { request, _ in
             try Self.checked { _ = try QueryParameters(Self.query(request), allowed: []) }
             return try Self.json(try await DatabaseAvailability.run { try await queries.summary() })
         }
         router.get("/v1/stats/clicks") { request, _ in
-            let limit = try Self.checked {
-                try QueryParameters(Self.query(request), allowed: ["limit"]).integer("limit", default: defaultLimit, range: 1...maximumLimit)
-            }
+            let limit = try Self.checked { try Self.limit(request, default: Self.defaultLimit) }
             return try Self.json(try await DatabaseAvailability.run { try await queries.clicks(limit: limit) })
         }
         router.get("/v1/stats/pageloads") { request, _ in
-            let limit = try Self.checked {
-                try QueryParameters(Self.query(request), allowed: ["limit"]).integer("limit", default: defaultLimit, range: 1...maximumLimit)
-            }
+            let limit = try Self.checked { try Self.limit(request, default: Self.defaultLimit) }
             return try Self.json(try await DatabaseAvailability.run { try await queries.pageLoads(limit: limit) })
         }
         router.get("/v1/stats/timeseries") { request, _ in
@@ -46,18 +54,23 @@ public struct StatsRoutes: Sendable {
             return try Self.json(try await DatabaseAvailability.run { try await queries.timeseries(query) })
         }
         router.get("/api/clickCount") { request, _ in
-            try Self.checked { _ = try QueryParameters(Self.query(request), allowed: []) }
-            return try Self.json(try await DatabaseAvailability.run { try await queries.legacyClickCount() })
+            let limit = try Self.checked { try Self.limit(request, default: Self.legacyDefaultLimit) }
+            return try Self.json(try await DatabaseAvailability.run { try await queries.legacyClickCount(limit: limit) })
         }
         router.get("/api/clickHistory") { request, _ in
-            try Self.checked { _ = try QueryParameters(Self.query(request), allowed: []) }
-            return try Self.json(try await DatabaseAvailability.run { try await queries.legacyClickHistory() })
+            let limit = try Self.checked { try Self.limit(request, default: Self.legacyDefaultLimit) }
+            return try Self.json(try await DatabaseAvailability.run { try await queries.legacyClickHistory(limit: limit) })
         }
         router.get("/openapi.json") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: openAPI)))
         }
+    }
+
+    /// A list route's only parameter, `limit` (1...``maximumLimit``).
+    static func limit(_ request: Request, default defaultValue: Int) throws(APIParameterError) -> Int {
+        try QueryParameters(query(request), allowed: ["limit"]).integer("limit", default: defaultValue, range: 1...maximumLimit)
     }
 
     static func query(_ request: Request) -> [(String, String)] {

@@ -61,7 +61,7 @@ public struct StatsServer: Sendable {
     public func makeRouter() -> Router<BasicRequestContext> {
         StatsRouter.make(
             routes: StatsRoutes(queries: StatsQueries(pool: queryPool, registry: configuration.names.registry),
-                                registry: configuration.names.registry),
+                                registry: configuration.names.registry, tokens: configuration.tokens),
             readiness: readinessChecks)
     }
 
@@ -69,6 +69,9 @@ public struct StatsServer: Sendable {
     public func run() async throws {
         let logger = self.logger
         let listen = configuration.listen
+        if configuration.tokens.isOpen {
+            logger.warning("STATS_TOKENS is not set: anyone who can reach this service can read the stats")
+        }
         let application = Application(
             router: makeRouter(),
             configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "stats"),
@@ -80,7 +83,7 @@ public struct StatsServer: Sendable {
             "starting",
             metadata: [
                 "group": "\(configuration.consumerGroup)", "topics": "\(configuration.names.allTopics)",
-                "database": "\(configuration.database)",
+                "database": "\(configuration.database)", "tokens": configuration.tokens.isOpen ? "none" : "set",
             ])
         try await ServiceRunner.run([ingestPool, queryPool, ingestor, pruner, application], logger: logger)
         logger.info("stopped")

@@ -28,6 +28,10 @@ public enum StatsConfigVariables {
                 "A stored position outside its partition's log: fail (hold the partition until `stats reset-positions`), "
                     + "reset (start the log again, recording it) or auto (reset when retention removed events, "
                     + "hold when the log ends before it)."),
+            ConfigVariable(
+                "STATS_TOKENS",
+                "Comma list of accepted API tokens (Authorization: Bearer <token>); several at once for rotation. "
+                    + "/health, /ready, /metrics and /openapi.json stay open. Unset: the API is open, with a warning."),
             StandardConfigVariables.logLevel,
         ]
 }

@@ -15,10 +15,12 @@ public struct StatsConfiguration: Sendable {
     /// The consumer group as it exists on the cluster (prefixed).
     public var consumerGroup: String
     public var ingest: IngestSettings
+    /// Bearer tokens the API accepts (`STATS_TOKENS`); empty: the API is open.
+    public var tokens: BearerTokens
 
     public init(
         listen: ListenAddress, database: PostgresConfiguration, kafka: KafkaConnection, names: KafkaNames,
-        consumerGroup: String, ingest: IngestSettings = IngestSettings()
+        consumerGroup: String, ingest: IngestSettings = IngestSettings(), tokens: BearerTokens = BearerTokens([])
     ) {
         self.listen = listen
         self.database = database
@@ -26,6 +28,7 @@ public struct StatsConfiguration: Sendable {
         self.names = names
         self.consumerGroup = consumerGroup
         self.ingest = ingest
+        self.tokens = tokens
     }
 
     /// The port `stats` listens on when `PORT` is unset (local runs; Heroku always sets it).
@@ -33,7 +36,7 @@ public struct StatsConfiguration: Sendable {
 
     /// Reads PORT, HOST, DATABASE_URL (+ DATABASE_POOL_SIZE, ...), KAFKA_URL (+ KAFKA_TRUSTED_CERT,
     /// KAFKA_CLIENT_CERT, KAFKA_CLIENT_CERT_KEY, KAFKA_PREFIX), STATS_CONSUMER_GROUP (or the
-    /// reference's KAFKA_CONSUMER_GROUP) and the STATS_* tuning variables of ``IngestSettings``.
+    /// reference's KAFKA_CONSUMER_GROUP), STATS_TOKENS and the STATS_* tuning variables of ``IngestSettings``.
     public static func fromEnvironment(_ environment: ConfigVars) throws(ConfigError) -> StatsConfiguration {
         let database = try PostgresConfiguration.fromEnvironment(environment)
         let kafka = try KafkaConnection.fromEnvironment(environment)
@@ -44,7 +47,8 @@ public struct StatsConfiguration: Sendable {
             kafka: kafka,
             names: names,
             consumerGroup: try consumerGroup(environment, names: names),
-            ingest: try IngestSettings.fromEnvironment(environment))
+            ingest: try IngestSettings.fromEnvironment(environment),
+            tokens: BearerTokens(environment: environment, variable: "STATS_TOKENS"))
     }
 
     static func kafkaNames(_ environment: ConfigVars) throws(ConfigError) -> KafkaNames {

@@ -192,9 +192,18 @@ struct IngestStore: Sendable {
     /// Empties every derived table and bumps the epoch, in one transaction: running consumers
     /// notice the new epoch at their next batch (or idle check) and replay from the earliest
     /// offset. Returns the new epoch.
+    ///
+    /// Locks are taken in the order a batch commit takes them, so the two cannot deadlock: the
+    /// tables first (`stats_partition_offsets` leads, as in a commit's first statement),
+    /// waiting for committing batches to finish and holding new ones at their first statement,
+    /// then the epoch row. (Taking the epoch row first could let a commit that had just locked
+    /// the offsets table in its first statement wait for the row while the TRUNCATE waited for
+    /// the table: PostgreSQL would then abort one of them, possibly the rebuild.)
     func wipeForRebuild() async throws -> Int64 {
         try await pool.transaction { transaction in
-            // Taking the epoch row first waits for in-flight batches (they hold it FOR SHARE).
+            let offsets = "stats_partition_offsets"
+            let tables = [offsets] + StatsMigrations.derivedTables.filter { $0 != offsets }
+            try await transaction.execute("LOCK TABLE " + tables.joined(separator: ", ") + " IN ACCESS EXCLUSIVE MODE")
             let epoch = try await transaction.query(
                 "UPDATE stats_state SET epoch = epoch + 1, rebuilt_at = now() WHERE id = 1 RETURNING epoch")[0]
                 .decode(Int64.self, at: 0)

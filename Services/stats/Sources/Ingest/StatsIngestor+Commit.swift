@@ -108,13 +108,3 @@ extension StatsIngestor {
         try? consumer.storeOffsets(positions)
     }
 }
-
-extension PostgresError {
-    /// The statement failed because of the values it carried (bad data, a violated constraint,
-    /// a value too large for an index), so retrying the same batch would fail forever.
-    var isDataError: Bool {
-        if kind == .client { return true }
-        guard kind == .server, let sqlState else { return false }
-        return sqlState.hasPrefix("22") || sqlState.hasPrefix("23") || sqlState.hasPrefix("54")
-    }
-}

@@ -68,9 +68,10 @@ extension StatsIngestor {
     }
 
     /// A rebuild happened: unless an assignment already adopted the new epoch, re-read the
-    /// positions of every owned partition (now mostly absent: earliest) and seek there.
-    func adoptEpoch(_ current: Int64) async {
-        guard shared.epoch.withLock({ $0 }) != current else { return }
+    /// positions of every owned partition (now mostly absent: earliest) and seek there. With
+    /// `current` nil, re-seek whatever the epoch (a batch collected across a reposition was dropped).
+    func adoptEpoch(_ current: Int64?) async {
+        guard current == nil || shared.epoch.withLock({ $0 }) != current else { return }
         var backoff = settings.retryInitialBackoff
         while !shared.stop.isStopped {
             do {
@@ -84,8 +85,9 @@ extension StatsIngestor {
                 }
                 shared.positions.release(Set(owned).subtracting(resolved.held.map(\.partition)))
                 shared.epoch.withLock { $0 = positions.epoch }
+                shared.repositioned()
                 logger.info(
-                    "rebuild detected; replaying owned partitions from their stored offsets",
+                    "replaying owned partitions from their stored offsets",
                     metadata: ["epoch": "\(positions.epoch)", "partitions": "\(owned.count)"])
                 return
             } catch {

@@ -45,6 +45,14 @@ public final class StatsIngestor: Service, Sendable {
         let nextPositionRecheck = Mutex<ContinuousClock.Instant>(.now)
         /// The consumer, for the assign hook's watermark queries (set once it exists).
         let consumer = Mutex<KafkaConsumer?>(nil)
+        /// Bumped after every change of where partitions are read from (assignment, revoke, seek),
+        /// once the new epoch is in place: a batch collected across a bump may hold messages of
+        /// the old positions.
+        let repositions = Atomic<Int>(0)
+
+        func repositioned() {
+            repositions.add(1, ordering: .releasing)
+        }
     }
 
     public init(
@@ -57,10 +65,16 @@ public final class StatsIngestor: Service, Sendable {
         let shared = SharedState()
         let handler = RebalanceHandler(
             onAssign: { partitions in
-                await Self.startingOffsets(for: partitions, store: store, shared: shared, settings: settings, logger: logger)
+                let offsets = await Self.startingOffsets(
+                    for: partitions, store: store, shared: shared, settings: settings, logger: logger)
+                shared.repositioned()
+                return offsets
             },
             onRevoke: { partitions in
                 shared.positions.release(partitions)
+                // The binding dropped the revoked partitions' buffered messages; a batch being
+                // collected may still hold some.
+                shared.repositioned()
                 if !(await shared.gate.waitUntilIdle(timeout: settings.revokeWait)) {
                     logger.warning(
                         "handing over partitions while a batch is still uncommitted; the offset fence keeps it from double counting",
@@ -130,7 +144,11 @@ public final class StatsIngestor: Service, Sendable {
     /// stay strictly in order, each batch's offsets in the transaction of its aggregates; when
     /// a commit gives up (rebuild detected, shutdown) the batch read behind it is dropped
     /// uncommitted, since committing it would move offsets past the messages of the one that
-    /// failed.
+    /// failed. A batch collected across a reposition (a rebalance, a re-seek after `stats rebuild`)
+    /// is dropped too, and the owned partitions replayed from their stored positions: it may mix
+    /// messages read before the change (which must not count in a new epoch, where their offsets
+    /// no longer fence anything) with messages read after it (which the consumer will not deliver
+    /// again unless it seeks back).
     private func ingestLoop() async {
         var committing: Task<Bool, Never>?
         while !shared.stop.isStopped {
@@ -142,6 +160,7 @@ public final class StatsIngestor: Service, Sendable {
                 }
                 await checkEpochWhileIdle()
             }
+            let generation = shared.repositions.load(ordering: .acquiring)
             switch await collector.collect() {
             case .closed:
                 _ = await committing?.value
@@ -158,7 +177,15 @@ public final class StatsIngestor: Service, Sendable {
                     if messages.isEmpty { continue }
                 }
                 guard let epoch = await epochForBatch() else { continue }
+                // In the gate before the check, so a revoke from here on waits for this batch.
                 shared.gate.enter()
+                guard shared.repositions.load(ordering: .acquiring) == generation else {
+                    _ = await committing?.value
+                    committing = nil
+                    shared.gate.leave()
+                    await adoptEpoch(nil)
+                    continue
+                }
                 let prepared = PreparedBatch(messages.map(decoder.decode))
                 if let previous = committing, await previous.value == false {
                     committing = nil

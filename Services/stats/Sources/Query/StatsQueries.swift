@@ -105,19 +105,22 @@ public struct StatsQueries: Sendable {
             points: points, total: points.reduce(0) { $0 + $1.count }, timeBasis: policy.summary)
     }
 
-    /// All-time clicks per button, most clicked first, in the reference's shape.
-    public func legacyClickCount() async throws -> [LegacyClickCount] {
-        try await pool.query("SELECT button_id, count FROM stats_button_clicks ORDER BY count DESC, button_id")
+    /// All-time clicks per button, most clicked first, in the reference's shape; the `limit`
+    /// most clicked only.
+    public func legacyClickCount(limit: Int) async throws -> [LegacyClickCount] {
+        try await pool.query("SELECT button_id, count FROM stats_button_clicks ORDER BY count DESC, button_id LIMIT $1", [limit])
             .map { LegacyClickCount(button_id: try $0.decode(String.self, at: 0), sum: String(try $0.decode(Int64.self, at: 1))) }
     }
 
-    /// Clicks per UTC day, oldest first, in the reference's shape.
-    public func legacyClickHistory() async throws -> [LegacyClickDay] {
+    /// Clicks per UTC day, oldest first, in the reference's shape: the latest `limit` days.
+    public func legacyClickHistory(limit: Int) async throws -> [LegacyClickDay] {
         try await pool.query(
             """
-            SELECT bucket_start, count FROM stats_type_buckets
-            WHERE bucket_seconds = $1 AND event_type = $2 ORDER BY bucket_start
-            """, [BucketWidth.day.seconds, ClickProperties.eventType]
+            SELECT bucket_start, count FROM (
+                SELECT bucket_start, count FROM stats_type_buckets
+                WHERE bucket_seconds = $1 AND event_type = $2 ORDER BY bucket_start DESC LIMIT $3) AS latest
+            ORDER BY bucket_start
+            """, [BucketWidth.day.seconds, ClickProperties.eventType, limit]
         ).map {
             LegacyClickDay(
                 Day: EventTimestamp.string(from: try $0.decode(Date.self, at: 0)), clicks: String(try $0.decode(Int64.self, at: 1)))

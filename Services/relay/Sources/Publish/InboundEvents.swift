@@ -17,10 +17,11 @@ struct InboundEvents: Sendable {
         parser = EventParser(limits: limits.validation, makeID: EventIDs.random)
     }
 
-    /// A parsed request: its events, and a digest of the body (for Idempotency-Key reuse).
+    /// A parsed request: its events, and, when it carries an Idempotency-Key, a digest of the
+    /// body to tell a retry from a reuse of the key (computed only then: it costs a serialization).
     struct Parsed: Sendable {
         let events: [ValidatedEvent]
-        let bodyDigest: UUID
+        let bodyDigest: UUID?
     }
 
     /// A `POST /v1/events` body: one event object or an array of them; `type` comes from each event.
@@ -54,10 +55,10 @@ struct InboundEvents: Sendable {
                     message: "the batch has \(elements.count) events; the limit is \(limits.maxBatchEvents)")
             }
             let events = try validate(elements, type: nil, source: .v1, receivedAt: receivedAt, batch: true, key: key)
-            return Parsed(events: events, bodyDigest: IdempotencyKey.digest(of: root))
+            return Parsed(events: events, bodyDigest: key.map { _ in IdempotencyKey.digest(of: root) })
         default:
             let events = try validate([root], type: nil, source: .v1, receivedAt: receivedAt, batch: false, key: key)
-            return Parsed(events: events, bodyDigest: IdempotencyKey.digest(of: root))
+            return Parsed(events: events, bodyDigest: key.map { _ in IdempotencyKey.digest(of: root) })
         }
     }
 
@@ -65,7 +66,7 @@ struct InboundEvents: Sendable {
     func parseLegacy(_ body: Data, type: String, receivedAt: Date, key: IdempotencyKey? = nil) throws(APIError) -> Parsed {
         let root = try parseJSON(body, type: type)
         let events = try validate([root], type: type, source: .legacy, receivedAt: receivedAt, batch: false, key: key)
-        return Parsed(events: events, bodyDigest: IdempotencyKey.digest(of: root))
+        return Parsed(events: events, bodyDigest: key.map { _ in IdempotencyKey.digest(of: root) })
     }
 
     private func parseJSON(_ body: Data, type: String) throws(APIError) -> JSONValue {

@@ -10,9 +10,9 @@ struct IdempotencyCheck: Sendable {
     func admit(
         _ key: IdempotencyKey?, _ parsed: InboundEvents.Parsed, request: Request, context: RelayRequestContext
     ) throws(APIError) {
-        guard let key else { return }
+        guard let key, let digest = parsed.bodyDigest else { return }
         let scope = RateLimitMiddleware.clientKey(request, context, keys: keys)
-        guard ledger.admit(scope: scope, key: key, digest: parsed.bodyDigest) else {
+        guard ledger.admit(scope: scope, key: key, digest: digest) else {
             throw APIError(
                 .unprocessableContent, code: "idempotency_key_reused",
                 message: "this Idempotency-Key was used for a different request body; use a new key for a new request")

@@ -34,10 +34,13 @@ public struct SummaryView: StatsDocument {
     /// Messages on the topics that were not countable events, by reason.
     public var skippedMessages: [String: Int64]
     public var timeBasis: String
+    /// Stats' stored positions as a cursor (`StreamCursor`): these totals include exactly every
+    /// event before it.
+    public var cursor: String?
 
     public init(
         totalEvents: Int64, types: [String: TypeTotal], lastEventAt: Date? = nil, lastReceivedAt: Date? = nil,
-        skippedMessages: [String: Int64] = [:], timeBasis: String = ""
+        skippedMessages: [String: Int64] = [:], timeBasis: String = "", cursor: String? = nil
     ) {
         self.totalEvents = totalEvents
         self.types = types
@@ -45,6 +48,7 @@ public struct SummaryView: StatsDocument {
         self.lastReceivedAt = lastReceivedAt
         self.skippedMessages = skippedMessages
         self.timeBasis = timeBasis
+        self.cursor = cursor
     }
 
     public static let schemaName = "Summary"
@@ -60,5 +64,9 @@ public struct SummaryView: StatsDocument {
                     + "(malformed_json, invalid_event, unknown_type, ...).",
                 of: StatsSchema.count()),
             "timeBasis": .string,
+            "cursor": .string(
+                required: false,
+                description: "Stats' positions in the log (next offset per topic-partition) as an opaque cursor "
+                    + "(c1.<base64url>): these totals include exactly every event before it."),
         ])
 }

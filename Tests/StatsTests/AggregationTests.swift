@@ -94,6 +94,15 @@ struct AggregationTests {
             #expect(summary.types["pageload"]?.count == 3)
             #expect(summary.lastEventAt == start.addingTimeInterval(86_400))
             #expect(summary.timeBasis.contains("occurredAt"))
+            // The cursor names exactly the events the totals include: every message of every
+            // partition (all of them events here), as the positions stats stored.
+            let cursor = try StreamCursor(parsing: try #require(summary.cursor))
+            let stored = try await world.snapshot().offsets
+            #expect(cursor.positions.values.flatMap(\.values).reduce(0, +) == 8)
+            #expect(cursor.positions.count == 2)
+            for (partition, offset) in stored {
+                #expect(cursor.nextOffset(topic: partition.topic, partition: partition.partition) == offset)
+            }
 
             let clicks = try await client.getJSON("/v1/stats/clicks?limit=1", as: ClicksView.self)
             #expect(clicks.buttons.map(\.buttonId) == ["alpha"])

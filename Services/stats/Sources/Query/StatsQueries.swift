@@ -16,21 +16,33 @@ public struct StatsQueries: Sendable {
     }
 
     public func summary() async throws -> SummaryView {
-        let totals = try await pool.query(
-            "SELECT event_type, count, last_event_at, last_received_at FROM stats_event_totals")
+        // One statement, so one snapshot: the totals and the stored positions are read together,
+        // and the cursor names exactly the events the totals include (they are committed in one
+        // transaction by the ingest).
+        let rows = try await pool.query(
+            """
+            SELECT 0 AS kind, event_type AS name, NULL::int4 AS partition, count, last_event_at, last_received_at
+              FROM stats_event_totals
+            UNION ALL SELECT 1, reason, NULL, count, NULL, NULL FROM stats_skipped_messages
+            UNION ALL SELECT 2, topic, partition, next_offset, NULL, NULL FROM stats_partition_offsets
+            """)
         var types: [String: SummaryView.TypeTotal] = [:]
         for name in registry.typeNames {
             types[name] = SummaryView.TypeTotal(count: 0, lastEventAt: nil, lastReceivedAt: nil)
         }
-        for row in totals {
-            types[try row.decode(String.self, at: 0)] = SummaryView.TypeTotal(
-                count: try row.decode(Int64.self, at: 1), lastEventAt: try row.decode(Date.self, at: 2),
-                lastReceivedAt: try row.decode(Date.self, at: 3))
-        }
-        let skipped = try await pool.query("SELECT reason, count FROM stats_skipped_messages")
         var skippedMessages: [String: Int64] = [:]
-        for row in skipped {
-            skippedMessages[try row.decode(String.self, at: 0)] = try row.decode(Int64.self, at: 1)
+        var cursor = StreamCursor()
+        for row in rows {
+            let name = try row.decode(String.self, at: 1)
+            let count = try row.decode(Int64.self, at: 3)
+            switch try row.decode(Int32.self, at: 0) {
+            case 0:
+                types[name] = SummaryView.TypeTotal(
+                    count: count, lastEventAt: try row.decode(Date?.self, at: 4),
+                    lastReceivedAt: try row.decode(Date?.self, at: 5))
+            case 1: skippedMessages[name] = count
+            default: cursor.set(topic: name, partition: try row.decode(Int32.self, at: 2), nextOffset: count)
+            }
         }
         return SummaryView(
             totalEvents: types.values.reduce(0) { $0 + $1.count },
@@ -38,7 +50,8 @@ public struct StatsQueries: Sendable {
             lastEventAt: types.values.compactMap(\.lastEventAt).max(),
             lastReceivedAt: types.values.compactMap(\.lastReceivedAt).max(),
             skippedMessages: skippedMessages,
-            timeBasis: policy.summary)
+            timeBasis: policy.summary,
+            cursor: cursor.encoded)
     }
 
     public func clicks(limit: Int) async throws -> ClicksView {

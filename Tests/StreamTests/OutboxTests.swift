@@ -35,10 +35,75 @@ struct OutboxTests {
                     let value = try! JSONValue.parse(String(buffer: buffer))
                     let kind = value["kind"]?.stringValue ?? "?"
                     texts.append(kind == "dropped" ? "dropped:\(value["count"]!.int64Value!)" : kind)
+                case .encoded(let buffer):
+                    // A complete frame: a short text frame's payload starts after two bytes.
+                    let value = try! JSONValue.parse(String(buffer: buffer.getSlice(at: 2, length: buffer.readableBytes - 2)!))
+                    texts.append(value["kind"]?.stringValue == "checkpoint" ? "checkpoint:\(Self.offsets(value))" : "?")
                 case .close(let code, _): texts.append("close:\(code)")
                 }
             }
         }
+    }
+
+    /// A checkpoint's position in the test partition.
+    static func offsets(_ value: JSONValue) -> String {
+        guard let text = value["cursor"]?.stringValue, let cursor = try? StreamCursor(parsing: text) else { return "?" }
+        return cursor.nextOffset(topic: partition.topic, partition: partition.partition).map(String.init) ?? "-"
+    }
+
+    static func checkpoint(_ next: Int64) -> SharedCheckpoint { SharedCheckpoint(positions: [partition: next]) }
+
+    @Test("a checkpoint follows each batch that gave the client events, coalesced while unread")
+    func checkpointAfterBatches() {
+        var outbox = ClientOutbox(capacity: 100, policy: .drop, filter: .all)
+        outbox.startLive(at: [Self.partition: 0], slots: [Self.partition: 0])
+        outbox.goLive(replayed: 0)
+        _ = outbox.offer([Self.event(0), Self.event(1)], slots: [0, 0], checkpoint: Self.checkpoint(2), now: 1)
+        _ = outbox.offer([Self.event(2)], slots: [0], checkpoint: Self.checkpoint(3), now: 2)
+        #expect(Self.drain(&outbox) == ["live", "0@0", "0@1", "checkpoint:2", "0@2", "checkpoint:3"])
+    }
+
+    @Test("a client whose filter matches nothing still gets a checkpoint once a second, not per batch")
+    func checkpointForFilteredClient() {
+        var outbox = ClientOutbox(capacity: 100, policy: .drop, filter: StreamFilter(types: ["pageload"]))
+        outbox.startLive(at: [Self.partition: 0], slots: [Self.partition: 0])
+        outbox.goLive(replayed: 0)
+        let second: UInt64 = 1_000_000_000
+        _ = outbox.offer([Self.event(0)], slots: [0], checkpoint: Self.checkpoint(1), now: 5 * second)
+        #expect(Self.drain(&outbox) == ["live", "checkpoint:1"])
+        _ = outbox.offer([Self.event(1)], slots: [0], checkpoint: Self.checkpoint(2), now: 5 * second + 10)
+        #expect(Self.drain(&outbox) == [])
+        _ = outbox.offer([Self.event(2)], slots: [0], checkpoint: Self.checkpoint(3), now: 6 * second + 20)
+        #expect(Self.drain(&outbox) == ["checkpoint:3"])
+    }
+
+    @Test("a resumed client ahead of the feed gets nothing below its cursor and no checkpoint behind it")
+    func resumeAheadOfTheFeed() {
+        var outbox = ClientOutbox(capacity: 100, policy: .drop, filter: .all)
+        outbox.startLive(at: [Self.partition: 3], slots: [Self.partition: 0])
+        outbox.resume(from: [Self.partition: 6], slots: [Self.partition: 0])
+        #expect(outbox.pushHistory(Self.event(4)) == false)
+        outbox.goLive(replayed: 0)
+        let second: UInt64 = 1_000_000_000
+        // Positions behind the client's cursor: withheld even when a second has passed.
+        _ = outbox.offer([Self.event(3), Self.event(4)], slots: [0, 0], checkpoint: Self.checkpoint(5), now: 2 * second)
+        #expect(Self.drain(&outbox) == ["live"])
+        _ = outbox.offer([Self.event(5)], slots: [0], checkpoint: Self.checkpoint(6), now: 4 * second)
+        #expect(Self.drain(&outbox) == ["checkpoint:6"])
+        _ = outbox.offer([Self.event(6)], slots: [0], checkpoint: Self.checkpoint(7), now: 4 * second + 1)
+        #expect(Self.drain(&outbox) == ["0@6", "checkpoint:7"])
+    }
+
+    @Test("the live notice carries the cursor where live delivery starts")
+    func liveNoticeCursor() throws {
+        var outbox = ClientOutbox(capacity: 10, policy: .drop, filter: .all)
+        outbox.startLive(at: [Self.partition: 42], slots: [Self.partition: 0])
+        outbox.goLive(replayed: 0)
+        guard case .control(let buffer)? = outbox.take(maxCount: 1).first else {
+            Issue.record("no control frame")
+            return
+        }
+        #expect(Self.offsets(try JSONValue.parse(String(buffer: buffer))) == "42")
     }
 
     @Test("overflow drops events and reports the count exactly where the gap is")

@@ -46,7 +46,7 @@ struct SlowClientTests {
         let broker = try await TestBroker(topics: ["edm-ui-click:4", "edm-ui-pageload:4"])
         let stream = try await RunningStream.start(bootstrap: broker.bootstrapServers, configure: Self.configure)
         let stalled = try await RawWebSocket.connect(port: stream.port, path: "/v1/stream", receiveBuffer: 4096)
-        #expect(try await stalled.next(deadline: .now + .seconds(10)) == .text(#"{"kind":"live","replayed":0}"#))
+        #expect(try await stalled.next(deadline: .now + .seconds(10)).isLiveNotice(replayed: 0))
         var readers: [StreamClient] = []
         for _ in 0..<3 { readers.append(try await StreamClient.connect(port: stream.port)) }
 
@@ -87,7 +87,7 @@ struct SlowClientTests {
             $0.overflowPolicy = .close
         }
         let stalled = try await RawWebSocket.connect(port: stream.port, path: "/v1/stream", receiveBuffer: 4096)
-        #expect(try await stalled.next(deadline: .now + .seconds(10)) == .text(#"{"kind":"live","replayed":0}"#))
+        #expect(try await stalled.next(deadline: .now + .seconds(10)).isLiveNotice(replayed: 0))
         let reader = try await StreamClient.connect(port: stream.port)
         let events = Self.bigEvents(1_500)
         try await Self.produceSteadily(events, to: broker, stream: stream)
@@ -113,7 +113,7 @@ struct SlowClientTests {
             $0.stallTimeout = .seconds(1)
         }
         let stalled = try await RawWebSocket.connect(port: stream.port, path: "/v1/stream", receiveBuffer: 4096)
-        #expect(try await stalled.next(deadline: .now + .seconds(10)) == .text(#"{"kind":"live","replayed":0}"#))
+        #expect(try await stalled.next(deadline: .now + .seconds(10)).isLiveNotice(replayed: 0))
         try await Self.produceSteadily(Self.bigEvents(1_500), to: broker, stream: stream)
         #expect(try await eventually(timeout: .seconds(30)) { stream.server.stats.closedCounts["stalled"] == 1 })
         // What the kernel had buffered can still be read; then the connection is gone (no close

@@ -130,6 +130,7 @@ final class RawWebSocket: Sendable {
         case other(opcode: UInt8)
     }
 
+
     let socket: RawSocket
 
     static func connect(port: Int, path: String, receiveBuffer: Int? = nil) async throws -> RawWebSocket {
@@ -162,5 +163,13 @@ final class RawWebSocket: Sendable {
             return .close(code: code, reason: String(decoding: payload.dropFirst(2), as: UTF8.self))
         case let opcode: return .other(opcode: opcode)
         }
+    }
+}
+
+extension RawWebSocket.Frame {
+    /// The `live` notice (which also carries a cursor) with this replay count.
+    func isLiveNotice(replayed: Int64) -> Bool {
+        guard case .text(let text) = self, let value = try? JSONValue.parse(text) else { return false }
+        return value["kind"] == "live" && value["replayed"] == .integer(replayed) && value["cursor"]?.stringValue != nil
     }
 }

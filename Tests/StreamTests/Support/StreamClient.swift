@@ -63,8 +63,15 @@ final class StreamClient: Sendable {
         }
     }
 
-    /// Every frame so far, parsed.
-    var allFrames: [JSONValue] { record.frames.withLock { $0 } }
+    /// Every frame so far, parsed, checkpoints included.
+    var everyFrame: [JSONValue] { record.frames.withLock { $0 } }
+    /// Every frame so far except checkpoints (which come after any batch, so tests about the
+    /// order of events and notices leave them out).
+    var allFrames: [JSONValue] { everyFrame.filter { $0["kind"]?.stringValue != "checkpoint" } }
+    /// The newest cursor the server gave (a checkpoint, or the live notice's).
+    var lastCursor: String? {
+        everyFrame.last { ["checkpoint", "live"].contains($0["kind"]?.stringValue) && $0["cursor"] != nil }?["cursor"]?.stringValue
+    }
     /// Event frames so far (those without `kind`).
     var events: [JSONValue] { allFrames.filter { $0["kind"] == nil } }
     func controls(_ kind: String) -> [JSONValue] { allFrames.filter { $0["kind"]?.stringValue == kind } }

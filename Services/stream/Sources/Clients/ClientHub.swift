@@ -1,3 +1,4 @@
+import Dispatch
 import EDMKafka
 import Synchronization
 
@@ -89,8 +90,11 @@ final class ClientHub: Sendable {
             }
             guard !events.isEmpty else { return resets }
             let slots = events.map { state.slots[$0.partition] ?? -1 }
+            // Encoded once for everyone, and only when someone will get it.
+            let checkpoint = state.sessions.isEmpty ? nil : state.positions.map { SharedCheckpoint(positions: $0) }
+            let now = DispatchTime.now().uptimeNanoseconds
             for session in state.sessions.values {
-                let outcome = session.offer(events, slots: slots)
+                let outcome = session.offer(events, slots: slots, checkpoint: checkpoint, now: now)
                 dropped += outcome.dropped
                 if outcome.closing { closing += 1 }
             }
@@ -125,6 +129,9 @@ final class ClientHub: Sendable {
         }
     }
 
+    /// The partitions the feed reads (empty before it started).
+    var partitions: Set<TopicPartition> { state.withLock { Set(($0.positions ?? [:]).keys) } }
+
     /// The feed's next offsets (nil before it started).
     var positions: [TopicPartition: Int64]? { state.withLock { $0.positions } }
 
@@ -137,12 +144,13 @@ final class ClientHub: Sendable {
     /// starts from and the ring, so history read from there ends exactly where live begins.
     /// Returns nil (and does not register) when the feed has not started or shutdown began.
     func register<Plan>(
-        _ session: ClientSession, replay: Bool,
+        _ session: ClientSession, replay: Bool, resumingFrom cursor: [TopicPartition: Int64]? = nil,
         plan: (_ ends: [TopicPartition: Int64], _ recent: RecentEvents) -> Plan
     ) -> (ends: [TopicPartition: Int64], plan: Plan)? {
         state.withLock { state -> (ends: [TopicPartition: Int64], plan: Plan)? in
             guard let positions = state.positions, !state.shuttingDown else { return nil }
             session.startLive(at: positions, slots: state.slots)
+            if let cursor { session.resume(from: cursor, slots: state.slots) }
             if !replay { session.goLive(replayed: 0) }
             state.sessions[session.id] = session
             metrics.clients(state.sessions.count)

@@ -1,5 +1,6 @@
 import DequeModule
 import EDMCore
+import EDMEvents
 import EDMKafka
 import Hummingbird
 
@@ -9,6 +10,8 @@ enum OutboundFrame: Sendable {
     case event(ByteBuffer)
     /// The JSON of a control frame (encoded by the writer).
     case control(ByteBuffer)
+    /// A complete WebSocket frame that is not an event (a checkpoint shared by every client).
+    case encoded(ByteBuffer)
     case close(code: UInt16, reason: String)
 }
 
@@ -32,6 +35,8 @@ struct ClientOutbox: Sendable {
         case frame(OutboundFrame)
         /// Events left out at this point because the lane was full.
         case dropped(Int)
+        /// A checkpoint frame; a newer one replaces it while nothing follows it.
+        case checkpoint(ByteBuffer)
     }
 
     /// The fan-out's verdict on one batch for this client.
@@ -63,6 +68,16 @@ struct ClientOutbox: Sendable {
     private(set) var missedWhileReplaying = 0
     private(set) var closeRequest: (code: UInt16, reason: String)?
     private var closeTaken = false
+    /// Positions a resuming client already holds beyond where the feed was when it registered
+    /// (its cursor came from an instance further ahead): nothing below them is sent again, and
+    /// no checkpoint is sent until the feed has passed them.
+    private var floor: [TopicPartition: Int64] = [:]
+    /// Uptime (ns) of the last checkpoint queued, for the once-a-second rule.
+    private var lastCheckpointAt: UInt64 = 0
+
+    /// Checkpoints go out after every batch that gave this client an event, and at least this
+    /// often while events flow (for clients whose filter matches little).
+    static let checkpointInterval: UInt64 = 1_000_000_000
 
     init(capacity: Int, policy: OverflowPolicy, filter: StreamFilter) {
         self.capacity = max(1, capacity)
@@ -76,16 +91,55 @@ struct ClientOutbox: Sendable {
 
     /// Sets where live delivery starts: the feed's next offsets when the client registered.
     mutating func startLive(at positions: [TopicPartition: Int64], slots: [TopicPartition: Int]) {
-        liveStart = positions
+        liveStart = positions.merging(floor) { Swift.max($0, $1) }
         liveNext = Array(repeating: Int64.min, count: (slots.values.max() ?? -1) + 1)
-        for (partition, offset) in positions {
+        for (partition, offset) in liveStart {
             if let slot = slots[partition] { liveNext[slot] = offset }
         }
     }
 
+    /// A resuming client holds everything below `cursor`: positions ahead of the live start
+    /// become floors for both lanes (call after `startLive`, before any history).
+    mutating func resume(from cursor: [TopicPartition: Int64], slots: [TopicPartition: Int]) {
+        floor = cursor.filter { partition, offset in offset > liveStart[partition, default: Int64.max] }
+        for (partition, offset) in floor { historyNext[partition] = offset }
+        startLive(at: liveStart, slots: slots)
+    }
+
+    /// Where everything before has been delivered: the live start, and within history what the
+    /// replay has passed (`base` are the positions the replay started from).
+    func historyCursor(base: [TopicPartition: Int64]) -> StreamCursor {
+        StreamCursor(base.merging(historyNext) { Swift.max($0, $1) }.merging(floor) { Swift.max($0, $1) })
+    }
+
     /// Offers live events (in feed order; `slots[i]` is the partition slot of `events[i]`, -1
     /// when unknown). Never waits: a full lane drops or closes by policy.
-    mutating func offer(_ events: [StreamEvent], slots: [Int]) -> OfferOutcome {
+    mutating func offer(_ events: [StreamEvent], slots: [Int], checkpoint: SharedCheckpoint? = nil, now: UInt64 = 0) -> OfferOutcome {
+        var outcome = offerEvents(events, slots: slots)
+        if let checkpoint, !outcome.closing, closeRequest == nil { offerCheckpoint(checkpoint, outcome: &outcome, now: now) }
+        return outcome
+    }
+
+    /// Queues the batch's checkpoint behind its events when this client got some (or a second
+    /// passed), unless the lane no longer holds everything the checkpoint claims.
+    private mutating func offerCheckpoint(_ checkpoint: SharedCheckpoint, outcome: inout OfferOutcome, now: UInt64) {
+        guard outcome.accepted > 0 || outcome.dropped > 0 || now &- lastCheckpointAt >= Self.checkpointInterval else { return }
+        // While replaying, an overflowed lane was emptied: what it skipped comes from history.
+        guard phase == .live || missedWhileReplaying == 0 else { return }
+        if !floor.isEmpty {
+            floor = floor.filter { partition, offset in checkpoint.positions[partition, default: Int64.min] < offset }
+            guard floor.isEmpty else { return }
+        }
+        lastCheckpointAt = now
+        if case .checkpoint? = live.last {
+            live.replaceLast(.checkpoint(checkpoint.frame))
+        } else {
+            live.append(.checkpoint(checkpoint.frame))
+            liveEntries += 1
+        }
+    }
+
+    private mutating func offerEvents(_ events: [StreamEvent], slots: [Int]) -> OfferOutcome {
         var outcome = OfferOutcome()
         guard closeRequest == nil else { return outcome }
         for (index, event) in events.enumerated() {
@@ -142,7 +196,7 @@ struct ClientOutbox: Sendable {
     /// Ends the replay: the `live` notice goes after the last history frame, then the live lane.
     mutating func goLive(replayed: Int) {
         guard phase == .replaying else { return }
-        history.append(.control(ControlFrame.live(replayed: replayed).buffer))
+        history.append(.control(ControlFrame.live(replayed: replayed, cursor: StreamCursor(liveStart)).buffer))
         phase = .live
     }
 
@@ -203,6 +257,8 @@ struct ClientOutbox: Sendable {
                     return frame
                 case .dropped(let count):
                     return .control(ControlFrame.dropped(count: count).buffer)
+                case .checkpoint(let frame):
+                    return .encoded(frame)
                 }
             }
         }

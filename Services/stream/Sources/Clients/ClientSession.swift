@@ -74,9 +74,9 @@ final class ClientSession: Sendable {
     // MARK: Fed by the hub and the replay
 
     /// Called by the fan-out for every batch; never waits.
-    func offer(_ events: [StreamEvent], slots: [Int]) -> ClientOutbox.OfferOutcome {
+    func offer(_ events: [StreamEvent], slots: [Int], checkpoint: SharedCheckpoint?, now: UInt64) -> ClientOutbox.OfferOutcome {
         let (outcome, wake) = state.withLock { state in
-            let outcome = state.outbox.offer(events, slots: slots)
+            let outcome = state.outbox.offer(events, slots: slots, checkpoint: checkpoint, now: now)
             if outcome.closing, state.closeRequestedAt == nil {
                 state.closeRequestedAt = DispatchTime.now().uptimeNanoseconds
             }
@@ -88,6 +88,17 @@ final class ClientSession: Sendable {
 
     func startLive(at positions: [TopicPartition: Int64], slots: [TopicPartition: Int]) {
         state.withLock { $0.outbox.startLive(at: positions, slots: slots) }
+    }
+
+    /// The client resumes from `cursor` (see `ClientOutbox.resume`); under the hub's lock.
+    func resume(from cursor: [TopicPartition: Int64], slots: [TopicPartition: Int]) {
+        state.withLock { $0.outbox.resume(from: cursor, slots: slots) }
+    }
+
+    /// Queues a checkpoint behind the history sent so far (resumed replays only: their history
+    /// is complete from `base`, so a cursor inside it is exact).
+    func historyCheckpoint(base: [TopicPartition: Int64]) {
+        sendControl(.checkpoint(state.withLock { $0.outbox.historyCursor(base: base) }))
     }
 
     func partitionReset(_ partition: TopicPartition, slot: Int, to offset: Int64) {
@@ -216,6 +227,8 @@ final class ClientSession: Sendable {
                     events += 1
                 case .control(let json):
                     batch.append(WebSocketWire.textFrame(json))
+                case .encoded(let frame):
+                    batch.append(frame)
                 case .close(let code, let reason):
                     try await write(batch)
                     metrics.delivered(events)

@@ -1,3 +1,4 @@
+import EDMCore
 import EDMEvents
 import Hummingbird
 
@@ -5,7 +6,12 @@ import Hummingbird
 /// have (they carry `type`), so a client tells them apart with one key lookup.
 enum ControlFrame: Sendable, Equatable {
     /// The client is receiving live events from here on; `replayed` history events came before.
-    case live(replayed: Int)
+    /// `cursor` names where live delivery starts: everything before it was delivered.
+    case live(replayed: Int, cursor: StreamCursor?)
+    /// Everything before `cursor` was delivered (or filtered out): reconnect with `resume=`.
+    case checkpoint(StreamCursor)
+    /// A resume cursor pointed below what Kafka still retains: these records are gone.
+    case gap([ResumeGap])
     /// `count` events were not sent to this client because its queue was full.
     case dropped(count: Int)
     /// The filter now in force (answer to a `{"filter": ...}` message).
@@ -15,8 +21,17 @@ enum ControlFrame: Sendable, Equatable {
 
     var jsonValue: JSONValue {
         switch self {
-        case .live(let replayed):
+        case .live(let replayed, let cursor?):
+            ["kind": "live", "replayed": .integer(Int64(replayed)), "cursor": .string(cursor.encoded)]
+        case .live(let replayed, nil):
             ["kind": "live", "replayed": .integer(Int64(replayed))]
+        case .checkpoint(let cursor):
+            ["kind": "checkpoint", "cursor": .string(cursor.encoded)]
+        case .gap(let gaps):
+            [
+                "kind": "gap", "missed": .integer(gaps.reduce(0) { $0.saturatingAdding($1.missed) }),
+                "partitions": .array(gaps.map(\.jsonValue)),
+            ]
         case .dropped(let count):
             ["kind": "dropped", "count": .integer(Int64(count))]
         case .filter(let filter):

@@ -11,13 +11,13 @@ import HummingbirdCore
 /// - `buttonId=<id>` (repeated for several; taken verbatim because ids contain commas)
 /// - `deviceType=mobile,tablet` (comma list, or repeated)
 /// - `sessionId=<id>`
-/// - `last=<N>` or `since=<RFC 3339>` (not both): history first, then live
+/// - `last=<N>`, `since=<RFC 3339>` or `resume=<cursor>` (one of them): history first, then live
 /// - `token=<token>` (for browsers, which cannot set headers on WebSocket requests)
 struct StreamQuery: Sendable, Equatable {
     var filter: StreamFilter
     var replay: ReplayRequest?
 
-    static let parameters: Set<String> = ["types", "buttonId", "deviceType", "sessionId", "last", "since", "token"]
+    static let parameters: Set<String> = ["types", "buttonId", "deviceType", "sessionId", "last", "since", "resume", "token"]
 
     init(filter: StreamFilter = .all, replay: ReplayRequest? = nil) {
         self.filter = filter
@@ -50,10 +50,19 @@ struct StreamQuery: Sendable, Equatable {
         var replay: ReplayRequest?
         let last = parameters[values: "last"]
         let since = parameters[values: "since"]
-        if !last.isEmpty && !since.isEmpty {
-            details.append(.init(path: "since", message: "use either last or since, not both"))
-        } else if last.count > 1 || since.count > 1 {
-            details.append(.init(path: last.count > 1 ? "last" : "since", message: "give it once"))
+        let resume = parameters[values: "resume"]
+        let given = [("last", last), ("since", since), ("resume", resume)].filter { !$0.1.isEmpty }
+        if given.count > 1 {
+            details.append(.init(
+                path: given[1].0, message: "use one of last, since and resume, not " + given.map(\.0).joined(separator: " and ")))
+        } else if let repeated = given.first(where: { $0.1.count > 1 }) {
+            details.append(.init(path: repeated.0, message: "give it once"))
+        } else if let raw = resume.first {
+            do {
+                replay = .resume(try StreamCursor(parsing: String(raw)))
+            } catch {
+                details.append(.init(path: "resume", message: error.description))
+            }
         } else if let raw = last.first {
             if let count = Int(raw), (1...maxLast).contains(count) {
                 replay = .last(count)

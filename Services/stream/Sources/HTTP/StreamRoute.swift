@@ -16,7 +16,7 @@ struct StreamRoute: Sendable {
 
     func add(to router: Router<StreamRequestContext>) {
         router.ws(Self.path, shouldUpgrade: { request, context in
-            try admit(request, context: context)
+            try await admit(request, context: context)
         }, onUpgrade: { inbound, outbound, context in
             await serve(inbound: inbound, outbound: outbound, context: context)
         })
@@ -24,13 +24,16 @@ struct StreamRoute: Sendable {
 
     /// Runs before the upgrade: every refusal here reaches the client as a JSON error with its
     /// status (see `UpgradeRejections`).
-    private func admit(_ request: Request, context: StreamRequestContext) throws -> RouterShouldUpgrade {
-        _ = try StreamQuery(parameters: request.uri.queryParameters, maxLast: configuration.maxReplayCount)
+    private func admit(_ request: Request, context: StreamRequestContext) async throws -> RouterShouldUpgrade {
+        let query = try StreamQuery(parameters: request.uri.queryParameters, maxLast: configuration.maxReplayCount)
         guard !hub.isShuttingDown else {
             throw APIError.unavailable("the server is shutting down; reconnect", retryAfterSeconds: 1)
         }
-        guard hub.isFeedRunning else {
+        guard let positions = hub.positions else {
             throw APIError.unavailable("the event feed is starting; retry shortly", retryAfterSeconds: 2)
+        }
+        if case .resume(let cursor)? = query.replay {
+            try await ResumeCursorCheck(metadata: replayer.metadata).check(cursor, feed: positions)
         }
         guard hub.reserveSlot() else {
             throw APIError.unavailable("too many clients (at most \(hub.maxClients)); retry later", retryAfterSeconds: 5)

@@ -93,6 +93,12 @@ final class StreamMetrics: Sendable {
 
     private let resetLogger = Logger(label: "stream.feed")
 
+    /// A resume cursor older than retention: `records` are gone for that client.
+    func resumeGap(records: Int64) {
+        Counter(label: "stream_resume_gaps_total").increment()
+        Counter(label: "stream_resume_gap_records_total").increment(by: records)
+    }
+
     func replayCaughtUp() {
         Counter(label: "stream_replay_catch_ups_total").increment()
         stats.catchUps.add(1, ordering: .relaxed)

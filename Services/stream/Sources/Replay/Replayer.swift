@@ -1,3 +1,5 @@
+import EDMCore
+import EDMEvents
 import EDMKafka
 import Logging
 
@@ -33,7 +35,9 @@ struct Replayer: Sendable {
             return hub.register(session, replay: false) { _, _ in Plan.kafka } != nil
         }
         let filter = session.filter
-        guard let (ends, plan) = hub.register(session, replay: true, plan: { ends, recent in
+        var resumeFrom: [TopicPartition: Int64]?
+        if case .resume(let cursor) = request { resumeFrom = cursor.partitionPositions }
+        guard let (ends, plan) = hub.register(session, replay: true, resumingFrom: resumeFrom, plan: { ends, recent in
             Self.memoryPlan(request, filter: filter, ends: ends, recent: recent)
         }) else { return false }
         let deadline = ContinuousClock.now + timeout
@@ -68,6 +72,10 @@ struct Replayer: Sendable {
             replayed = try await replayFromKafka(session, request: request, ends: ends, filter: filter, deadline: deadline)
         }
         try Task.checkCancellation()
+        var checkpointBase: [TopicPartition: Int64]?
+        if case .resume(let cursor) = request {
+            checkpointBase = Self.resumeRanges(cursor, ends: ends).mapValues(\.lowerBound)
+        }
         var readUpTo = ends
         while let positions = hub.handOver(session, replayed: replayed) {
             guard ContinuousClock.now < deadline else { throw ReplayError.timedOut }
@@ -75,7 +83,7 @@ struct Replayer: Sendable {
             let ranges = Self.ranges(from: positions.mapValues { _ in 0 }.merging(readUpTo) { _, read in read }, to: positions)
             logger.debug("replay catching up", metadata: ["client": "\(session.id)"])
             metrics.replayCaughtUp()
-            replayed += try await history(ranges, for: session, deadline: deadline)
+            replayed += try await history(ranges, for: session, deadline: deadline, checkpointBase: checkpointBase)
             try Task.checkCancellation()
             readUpTo = positions
         }
@@ -98,8 +106,11 @@ struct Replayer: Sendable {
     }
 
     /// History for `ranges` from memory when covered, else from Kafka; returns events queued.
+    /// With `checkpointBase` (resumed replays), a checkpoint follows each batch read from Kafka,
+    /// so a client cut off during a long replay resumes from inside it.
     private func history(
-        _ ranges: [TopicPartition: Range<Int64>], for session: ClientSession, deadline: ContinuousClock.Instant
+        _ ranges: [TopicPartition: Range<Int64>], for session: ClientSession, deadline: ContinuousClock.Instant,
+        checkpointBase: [TopicPartition: Int64]? = nil
     ) async throws -> Int {
         if let events = hub.recentEvents(in: ranges) {
             let queued = await session.pushHistory(events)
@@ -110,6 +121,7 @@ struct Replayer: Sendable {
             var queued = 0
             try await reader.read(ranges, deadline: deadline) { events in
                 queued += await session.pushHistory(events)
+                if let checkpointBase { session.historyCheckpoint(base: checkpointBase) }
             }
             return queued
         }
@@ -122,6 +134,22 @@ struct Replayer: Sendable {
         deadline: ContinuousClock.Instant
     ) async throws -> Int {
         switch request {
+        case .resume(let cursor):
+            var ranges = Self.resumeRanges(cursor, ends: ends)
+            var gaps: [ResumeGap] = []
+            for (partition, range) in ranges.sorted(by: { $0.key < $1.key }) where !range.isEmpty {
+                let low = try await metadata.watermarks(partition).low
+                guard low > range.lowerBound else { continue }
+                gaps.append(ResumeGap(partition: partition, from: range.lowerBound, to: low))
+                ranges[partition] = min(low, range.upperBound)..<range.upperBound
+            }
+            if !gaps.isEmpty {
+                let missed = gaps.reduce(Int64(0)) { $0.saturatingAdding($1.missed) }
+                logger.info("resume cursor older than retention", metadata: ["client": "\(session.id)", "missed": "\(missed)"])
+                metrics.resumeGap(records: missed)
+                session.sendControl(.gap(gaps))
+            }
+            return try await history(ranges, for: session, deadline: deadline, checkpointBase: ranges.mapValues(\.lowerBound))
         case .since(let time):
             let found = try await metadata.offsets(forTimestamps: ends.mapValues { _ in time })
             let ranges = ends.reduce(into: [TopicPartition: Range<Int64>]()) { ranges, entry in
@@ -161,6 +189,10 @@ struct Replayer: Sendable {
         _ request: ReplayRequest, filter: StreamFilter, ends: [TopicPartition: Int64], recent: RecentEvents
     ) -> Plan {
         switch request {
+        case .resume(let cursor):
+            let ranges = resumeRanges(cursor, ends: ends)
+            guard recent.covers(ranges) else { return .kafka }
+            return .memory(recent.events(in: ranges))
         case .last(let count):
             let ranges = ends.mapValues { end in max(0, end - Int64(count))..<end }
             guard recent.covers(ranges) else { return .kafka }
@@ -179,6 +211,16 @@ struct Replayer: Sendable {
         let chosen = matching.sorted { ($0.element.timestamp, $0.offset) > ($1.element.timestamp, $1.offset) }
             .prefix(count).map(\.offset)
         return chosen.sorted().map { events[$0] }
+    }
+
+    /// Per partition the feed reads: from the cursor's position (or the partition's start when
+    /// the cursor does not name it) up to where live delivery starts; empty when the cursor is
+    /// already there or beyond.
+    static func resumeRanges(_ cursor: StreamCursor, ends: [TopicPartition: Int64]) -> [TopicPartition: Range<Int64>] {
+        ends.reduce(into: [:]) { ranges, entry in
+            let start = max(0, cursor.nextOffset(topic: entry.key.topic, partition: entry.key.partition) ?? 0)
+            ranges[entry.key] = min(start, entry.value)..<entry.value
+        }
     }
 
     static func ranges(

@@ -1,4 +1,5 @@
 import EDMEvents
+import EDMKafka
 import EDMStatsAPI
 import Foundation
 import Hummingbird
@@ -102,6 +103,14 @@ struct AggregationTests {
             #expect(cursor.positions.count == 2)
             for (partition, offset) in stored {
                 #expect(cursor.nextOffset(topic: partition.topic, partition: partition.partition) == offset)
+            }
+            // The cursor endpoint says the same, spelled out per partition.
+            let own = try await client.getJSON("/v1/stats/cursor", as: CursorView.self)
+            #expect(own.cursor == summary.cursor)
+            #expect(own.totalEvents == 8)
+            #expect(own.positions.count == stored.count)
+            for position in own.positions {
+                #expect(stored[TopicPartition(topic: position.topic, partition: position.partition)] == position.nextOffset)
             }
 
             let clicks = try await client.getJSON("/v1/stats/clicks?limit=1", as: ClicksView.self)

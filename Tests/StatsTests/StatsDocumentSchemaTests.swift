@@ -42,6 +42,10 @@ struct StatsDocumentSchemaTests {
         let values: [(String, any Encodable)] = [
             (SummaryView.schemaName, summary),
             (SummaryView.schemaName, SummaryView(totalEvents: 0, types: [:])),
+            (CursorView.schemaName, CursorView(
+                cursor: StreamCursor(positions: ["edm-ui-click": [0: 5]]).encoded,
+                positions: [.init(topic: "edm-ui-click", partition: 0, nextOffset: 5)], totalEvents: 5)),
+            (CursorView.schemaName, CursorView(cursor: StreamCursor().encoded, positions: [], totalEvents: 0)),
             (ClicksView.schemaName, ClicksView(
                 buttons: [.init(buttonId: "the-camper's-kit", clicks: 2, lastClickAt: time)], totalClicks: 2,
                 distinctButtons: 1, limit: 100)),

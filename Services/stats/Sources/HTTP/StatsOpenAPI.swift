@@ -47,7 +47,7 @@ public enum StatsOpenAPI {
 
     /// Every document a route answers with, under its schema name.
     static let documents: [any StatsDocument.Type] = [
-        SummaryView.self, ClicksView.self, PageLoadsView.self, TimeseriesView.self,
+        SummaryView.self, CursorView.self, ClicksView.self, PageLoadsView.self, TimeseriesView.self,
         LegacyClickCounts.self, LegacyClickHistory.self, ErrorDocument.self,
     ]
 
@@ -66,6 +66,10 @@ public enum StatsOpenAPI {
         return [
             "/v1/stats/summary": get(
                 "getSummary", "Totals per event type, last event times and skipped messages", SummaryView.self, [], nil),
+            "/v1/stats/cursor": get(
+                "getCursor",
+                "How far stats has counted, as the stream's resume cursor: the totals include exactly every event before it",
+                CursorView.self, [], nil),
             "/v1/stats/clicks": get(
                 "getClicks", "Clicks per button, most clicked first", ClicksView.self,
                 [limit(default: StatsRoutes.defaultLimit)], nil),

@@ -41,6 +41,10 @@ public struct StatsRoutes: Sendable {
             try Self.checked { _ = try QueryParameters(Self.query(request), allowed: []) }
             return try Self.json(try await DatabaseAvailability.run { try await queries.summary() })
         }
+        router.get("/v1/stats/cursor") { request, _ in
+            try Self.checked { _ = try QueryParameters(Self.query(request), allowed: []) }
+            return try Self.json(try await DatabaseAvailability.run { try await queries.cursor() })
+        }
         router.get("/v1/stats/clicks") { request, _ in
             let limit = try Self.checked { try Self.limit(request, default: Self.defaultLimit) }
             return try Self.json(try await DatabaseAvailability.run { try await queries.clicks(limit: limit) })

@@ -54,6 +54,16 @@ public struct StatsQueries: Sendable {
             cursor: cursor.encoded)
     }
 
+    /// The summary's cursor on its own (same snapshot rule: one statement).
+    public func cursor() async throws -> CursorView {
+        let summary = try await summary()
+        let cursor = try StreamCursor(parsing: summary.cursor ?? StreamCursor().encoded)
+        let positions = cursor.positions.sorted { $0.key < $1.key }.flatMap { topic, partitions in
+            partitions.sorted { $0.key < $1.key }.map { CursorView.Position(topic: topic, partition: $0.key, nextOffset: $0.value) }
+        }
+        return CursorView(cursor: cursor.encoded, positions: positions, totalEvents: summary.totalEvents)
+    }
+
     public func clicks(limit: Int) async throws -> ClicksView {
         // Window totals are computed before LIMIT, so they cover every button.
         let rows = try await pool.query(

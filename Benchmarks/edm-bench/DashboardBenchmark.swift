@@ -60,15 +60,14 @@ struct DashboardBenchmark {
         let sink = FileDescriptorSink(descriptor: null)
         let now = Date()
         var model = DashboardModel(now: now)
-        // A history whose watermark is before every generated event, so each one counts live.
+        // An empty history and a stream resumed from its cursor: every generated event counts live.
         _ = model.update(.historyLoaded(HistorySnapshot(
-            summary: .init(totalEvents: 0, types: [
-                "click": .init(count: 0, lastReceivedAt: now.addingTimeInterval(-1)),
-                "pageload": .init(count: 0, lastReceivedAt: now.addingTimeInterval(-1)),
-            ]),
+            summary: .init(totalEvents: 0, types: ["click": .init(count: 0), "pageload": .init(count: 0)], cursor: "c1.AA"),
             clicks: .init(buttons: [], totalClicks: 0, distinctButtons: 0, limit: 1000),
             pageLoads: .init(totalPageLoads: 0, byDeviceType: [:], byUrl: [], distinctUrls: 0, limit: 1), loadedAt: now)))
         _ = model.update(.streamStatus(.connected(since: now)))
+        _ = model.update(.streamResumed(generation: model.historyGeneration, cursor: model.cursor))
+        _ = model.update(.frame(.live(replayed: 0, cursor: model.cursor)))
         var pipeline = DashboardPipeline(
             model: model, view: DashboardView(), size: size, mode: .ansi(colors: true),
             scheduler: FrameScheduler(framesPerSecond: framesPerSecond), sink: sink)

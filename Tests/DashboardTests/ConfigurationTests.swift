@@ -61,15 +61,12 @@ struct ConfigurationTests {
         }
     }
 
-    @Test("the stream replays from just before the watermark, at most a minute back")
-    func replayStart() {
+    @Test("the stream connection resumes from a cursor, after any filter already in the URL")
+    func resumeURL() {
         let client = StreamClient(url: "ws://h/v1/stream", token: nil)
-        let now = Fixtures.noon
-        #expect(client.replayStart(watermark: nil, now: now) == nil)
-        #expect(client.replayStart(watermark: now.addingTimeInterval(-20), now: now) == now.addingTimeInterval(-25))
-        #expect(client.replayStart(watermark: now.addingTimeInterval(-86_400), now: now) == now.addingTimeInterval(-60))
-        #expect(client.connectionURL(since: now) == "ws://h/v1/stream?since=2024-05-01T12:00:00.000Z")
+        #expect(client.connectionURL(resume: nil) == "ws://h/v1/stream")
+        #expect(client.connectionURL(resume: "c1.AQ") == "ws://h/v1/stream?resume=c1.AQ")
         let filtered = StreamClient(url: "ws://h/v1/stream?types=click", token: nil)
-        #expect(filtered.connectionURL(since: now) == "ws://h/v1/stream?types=click&since=2024-05-01T12:00:00.000Z")
+        #expect(filtered.connectionURL(resume: "c1.AQ") == "ws://h/v1/stream?types=click&resume=c1.AQ")
     }
 }

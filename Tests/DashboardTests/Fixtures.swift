@@ -9,7 +9,8 @@ enum Fixtures {
 
     static func history(
         clicks: Int64 = 0, pageLoads: Int64 = 0, buttons: [(String, Int64)] = [], devices: [String: Int64] = [:],
-        clickWatermark: Date? = nil, pageLoadWatermark: Date? = nil, series: [String: [Int64]] = [:], loadedAt: Date = noon
+        clickWatermark: Date? = nil, pageLoadWatermark: Date? = nil, series: [String: [Int64]] = [:], loadedAt: Date = noon,
+        cursor: String? = "c1.AA"
     ) -> HistorySnapshot {
         var timeseries: [String: TimeseriesView] = [:]
         for (type, counts) in series {
@@ -28,7 +29,8 @@ enum Fixtures {
                 types: [
                     "click": .init(count: clicks, lastEventAt: clickWatermark, lastReceivedAt: clickWatermark),
                     "pageload": .init(count: pageLoads, lastEventAt: pageLoadWatermark, lastReceivedAt: pageLoadWatermark),
-                ]),
+                ],
+                cursor: cursor),
             clicks: ClicksView(
                 buttons: buttons.map { ClicksView.Button(buttonId: $0.0, clicks: $0.1, lastClickAt: loadedAt) },
                 totalClicks: clicks, distinctButtons: Int64(buttons.count), limit: 1000),
@@ -45,12 +47,14 @@ enum Fixtures {
         LiveEvent(id: id, type: "pageload", receivedAt: receivedAt, deviceType: device, label: url)
     }
 
-    /// A model showing `history`, both links connected.
+    /// A model showing `history`, both links connected, the stream resumed from its cursor and live.
     static func model(_ history: HistorySnapshot? = nil, now: Date = noon) -> DashboardModel {
         var model = DashboardModel(now: now)
         if let history { _ = model.update(.historyLoaded(history)) }
         _ = model.update(.statsStatus(.connected(since: now)))
         _ = model.update(.streamStatus(.connected(since: now)))
+        _ = model.update(.streamResumed(generation: model.historyGeneration, cursor: model.cursor))
+        _ = model.update(.frame(.live(replayed: 0, cursor: model.cursor)))
         return model
     }
 

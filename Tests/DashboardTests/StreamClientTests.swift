@@ -25,6 +25,19 @@ final class MessageRecorder: @unchecked Sendable {
     var events: [LiveEvent] {
         all.compactMap { if case .frame(.event(let event)) = $0 { event } else { nil } }
     }
+    var checkpoints: [String] {
+        all.compactMap { if case .frame(.checkpoint(let cursor)) = $0 { cursor } else { nil } }
+    }
+    var resumedGenerations: [Int] {
+        all.compactMap { if case .streamResumed(let generation, _) = $0 { generation } else { nil } }
+    }
+    /// Events that arrived after the connection for `generation` began.
+    func events(afterGeneration generation: Int) -> [LiveEvent] {
+        let messages = all
+        guard let start = messages.firstIndex(where: { if case .streamResumed(generation, _) = $0 { true } else { false } })
+        else { return [] }
+        return messages[start...].compactMap { if case .frame(.event(let event)) = $0 { event } else { nil } }
+    }
 }
 
 /// `StreamClient` against the real `stream` executable (edm-broker underneath): events arrive
@@ -46,16 +59,17 @@ struct StreamClientTests {
         return try ChildProcess(executable: BuiltProducts.executable("stream"), environment: environment)
     }
 
-    @Test("events arrive; a server restart is survived with replay and no double counting")
+    @Test("events arrive; a server restart is survived by resuming from the last checkpoint: nothing missed, nothing repeated")
     func followAndReconnect() async throws {
         let broker = try await TestBroker(topics: ["edm-ui-click:2", "edm-ui-pageload:2"])
         let port = try TestPostgres.freePort()
         var stream = try startStream(broker: broker, port: port)
         let recorder = MessageRecorder()
-        let start = Date()
         let client = StreamClient(url: "ws://127.0.0.1:\(port)/v1/stream", token: nil, policy: policy)
-        // Replay from the test's start on every connection: the reconnect re-sends old events too.
-        let task = Task { await client.run(watermark: { start }, send: recorder.append) }
+        // History generation 1 with an empty stats cursor: every event from the start is live.
+        let resume = ResumePointBox()
+        resume.update(ResumePoint(generation: 1, cursor: StreamCursor().encoded))
+        let task = Task { await client.run(resume: resume, send: recorder.append) }
         defer { task.cancel() }
         try await waitUntil("first connection") { recorder.connections >= 1 }
 
@@ -64,6 +78,7 @@ struct StreamClientTests {
         try await waitUntil("three events") { recorder.events.count >= 3 }
         #expect(Set(recorder.events.map(\.id)) == Set(first.map(\.id)))
         #expect(recorder.events.first { $0.id == first[0].id }?.buttonId == "before-0")
+        try await waitUntil("a checkpoint after them") { recorder.checkpoints.count >= 1 }
 
         stream.signal(SIGTERM)
         _ = try await stream.waitForExit()
@@ -75,16 +90,26 @@ struct StreamClientTests {
         try await Self.produce(whileDown, broker: broker.bootstrapServers)
         stream = try startStream(broker: broker, port: port)
         try await waitUntil("second connection") { recorder.connections >= 2 }
-        try await waitUntil("replayed events") { Set(recorder.events.map(\.id)).isSuperset(of: whileDown.map(\.id)) }
+        try await waitUntil("missed events") { Set(recorder.events.map(\.id)).isSuperset(of: whileDown.map(\.id)) }
 
-        // Everything the client saw, through the model: each event counted once.
+        // Resumed from the checkpoint, not from the start: nothing was sent twice.
+        #expect(recorder.events.count == 5)
+        #expect(Set(recorder.events.map(\.id)) == Set((first + whileDown).map(\.id)))
         var model = DashboardModel(now: Date())
+        _ = model.update(.historyLoaded(Fixtures.history(cursor: StreamCursor().encoded)))
         var effects: [DashboardEffect] = []
         for message in recorder.all { effects += model.update(message) }
         #expect(model.total(of: "click") == 5)
-        #expect(model.ledger.duplicates == Int64(recorder.events.count - 5))
-        #expect(recorder.events.count > 5)  // the replay re-sent the first three
-        #expect(effects.contains(.reloadHistory))  // the reconnect resynchronises with stats
+        #expect(model.ledger.duplicates == 0)
+        #expect(effects.isEmpty)
+
+        // A new history moves the connection to its cursor at once, without a reconnect status.
+        let statusesBefore = recorder.statuses.count
+        resume.update(ResumePoint(generation: 2, cursor: StreamCursor().encoded))
+        try await waitUntil("moved to generation 2") { recorder.resumedGenerations.contains(2) }
+        try await waitUntil("the events again, for the new history") { recorder.events(afterGeneration: 2).count >= 5 }
+        #expect(Set(recorder.events(afterGeneration: 2).map(\.id)) == Set((first + whileDown).map(\.id)))
+        #expect(!recorder.statuses.dropFirst(statusesBefore).contains { if case .retrying = $0 { true } else { false } })
         stream.signal(SIGTERM)
         _ = try await stream.waitForExit()
     }
@@ -96,7 +121,7 @@ struct StreamClientTests {
         let stream = try startStream(broker: broker, port: port, tokens: "right-token")
         let recorder = MessageRecorder()
         let client = StreamClient(url: "ws://127.0.0.1:\(port)/v1/stream", token: "wrong-token", policy: policy)
-        let task = Task { await client.run(watermark: { nil }, send: recorder.append) }
+        let task = Task { await client.run(resume: ResumePointBox(), send: recorder.append) }
         defer { task.cancel() }
         try await waitUntil("refusal", context: { "\(recorder.statuses.suffix(3))" }) {
             recorder.statuses.contains { if case .failed(let reason, _) = $0 { reason == "HTTP 403: the key is not accepted" } else { false } }

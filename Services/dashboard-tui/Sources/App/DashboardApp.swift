@@ -55,7 +55,7 @@ public struct DashboardApp: Sendable {
             client: StatsClient(baseURL: configuration.statsURL, token: configuration.statsToken),
             refreshInterval: .seconds(configuration.refreshSeconds), logger: logger)
         let stream = StreamClient(url: configuration.streamURL, token: configuration.streamToken, logger: logger)
-        let watermark = WatermarkBox()
+        let resume = ResumePointBox()
         let types = NSLockedValue(pipeline.model.knownTypes)
 
         // Unstructured on purpose: quitting must not wait for a connection attempt to notice
@@ -63,16 +63,16 @@ public struct DashboardApp: Sendable {
         let tasks = [
             Task { await loader.run(types: { types.get() }, send: { input.yield($0) }) },
             Task {
-                // History first, so the stream can replay from its watermark.
+                // History first, so the stream resumes from its cursor.
                 await loader.waitForFirstAttempt(timeout: .seconds(15))
-                await stream.run(watermark: { watermark.current }, send: { input.yield($0) })
+                await stream.run(resume: resume, send: { input.yield($0) })
             },
             Task { await Self.tick(every: scheduler.interval, into: input) },
         ]
         for await message in messages {
             let effects = pipeline.handle(message)
-            if case .historyLoaded(let history) = message {
-                watermark.update(from: history)
+            if case .historyLoaded = message {
+                resume.update(ResumePoint(generation: pipeline.model.historyGeneration, cursor: pipeline.model.cursor))
                 types.set(pipeline.model.knownTypes)
             }
             if effects.contains(.quit) { break }

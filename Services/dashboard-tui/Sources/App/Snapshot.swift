@@ -37,29 +37,45 @@ public struct Snapshot: Sendable {
         _ = model.update(.statsStatus(.connected(since: now)))
         _ = model.update(.streamStatus(.off))
         if streamSeconds > 0 {
-            model = await follow(model, watermark: history.watermarks.values.max())
+            model = await follow(model)
         }
-        return DashboardView(theme: Theme(utcOffsetSeconds: utcOffsetSeconds)).render(model, size: size).text
+        let text = DashboardView(theme: Theme(utcOffsetSeconds: utcOffsetSeconds)).render(model, size: size).text
+        // For scripts: the figures are exact as of this cursor (stats' own, or the stream's last).
+        return model.cursor.map { text + "\ncursor: " + $0 } ?? text
     }
 
-    /// Merges `streamSeconds` of the stream into `model` (one connection, no reconnects).
-    func follow(_ model: DashboardModel, watermark: Date?) async -> DashboardModel {
+    /// Merges `streamSeconds` of the stream into `model`, resuming from the history's cursor
+    /// (and, if the stream goes away meanwhile, from its last checkpoint).
+    func follow(_ model: DashboardModel) async -> DashboardModel {
         var model = model
         let (messages, input) = AsyncStream.makeStream(of: DashboardMessage.self)
-        let client = StreamClient(url: configuration.streamURL, token: configuration.streamToken, logger: logger)
-        let reader = Task { await client.run(watermark: { watermark }, send: { input.yield($0) }) }
-        let timer = Task {
-            try? await Task.sleep(for: .seconds(streamSeconds))
-            input.finish()
+        let client = StreamClient(
+            url: configuration.streamURL, token: configuration.streamToken,
+            policy: ReconnectPolicy(initialDelay: .milliseconds(200), maxDelay: .seconds(2)), logger: logger)
+        let resume = ResumePointBox()
+        resume.update(ResumePoint(generation: model.historyGeneration, cursor: model.cursor))
+        let reader = Task { await client.run(resume: resume, send: { input.yield($0) }) }
+        // Wakes the loop so it can stop when due even while no frame arrives.
+        let clock = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(100))
+                input.yield(.resize(size))
+            }
         }
         let start = ContinuousClock.now
+        let due = start + .seconds(streamSeconds)
+        // Stop on a checkpoint boundary, so the printed cursor covers exactly what was counted;
+        // give up waiting for one after a few seconds (the cursor then says so by being older).
+        let latest = due + .seconds(3)
         for await message in messages {
             if case .streamStatus(let status) = message, case .retrying = status { continue }
             _ = model.update(message)
             _ = model.update(.tick(now: Date(), monotonicSecond: (ContinuousClock.now - start).components.seconds))
+            let now = ContinuousClock.now
+            if now >= latest || (now >= due && model.eventsSinceCursor == 0) { break }
         }
         reader.cancel()
-        timer.cancel()
+        clock.cancel()
         return model
     }
 }

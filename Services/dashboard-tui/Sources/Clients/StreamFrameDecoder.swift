@@ -25,7 +25,12 @@ public enum StreamFrameDecoder {
     static func control(_ kind: String, _ object: [String: JSONValue]) -> StreamFrame {
         switch kind {
         case "live":
-            return .live(replayed: Int(clamping: object["replayed"]?.int64Value ?? 0))
+            return .live(replayed: Int(clamping: object["replayed"]?.int64Value ?? 0), cursor: object["cursor"]?.stringValue)
+        case "checkpoint":
+            guard let cursor = object["cursor"]?.stringValue else { return .undecodable(reason: "checkpoint without a cursor") }
+            return .checkpoint(cursor: cursor)
+        case "gap":
+            return .gap(missed: object["missed"]?.int64Value ?? 0)
         case "dropped":
             return .dropped(count: Int(clamping: object["count"]?.int64Value ?? 0))
         case "error":

@@ -5,8 +5,10 @@ import Foundation
 public enum DashboardMessage: Sendable {
     case frame(StreamFrame)
     case streamStatus(LinkStatus)
-    /// The stream connected with `since=`: history events come first, until `live`.
-    case replayStarted
+    /// A stream connection for the history of `generation` began (with `resume=` when `cursor`
+    /// is set: the events stats had not counted come first, until `live`). Frames that follow
+    /// belong to that generation.
+    case streamResumed(generation: Int, cursor: String?)
     case statsStatus(LinkStatus)
     case historyLoaded(HistorySnapshot)
     case key(Key)
@@ -17,7 +19,7 @@ public enum DashboardMessage: Sendable {
 
 /// What the update asks the program to do besides redrawing.
 public enum DashboardEffect: Sendable, Equatable {
-    /// Load history from stats now (reload key, reconnect, dropped events).
+    /// Load history from stats now (reload key, dropped events).
     case reloadHistory
     case quit
 }
@@ -25,8 +27,12 @@ public enum DashboardEffect: Sendable, Equatable {
 /// One text frame of the stream, decoded: an event or a control frame (an object with `kind`).
 public enum StreamFrame: Sendable, Equatable {
     case event(LiveEvent)
-    /// Replay is over; `replayed` history events came before.
-    case live(replayed: Int)
+    /// Replay is over; `replayed` history events came before; `cursor` is where live begins.
+    case live(replayed: Int, cursor: String? = nil)
+    /// Everything before `cursor` has been delivered: a reconnect resumes there.
+    case checkpoint(cursor: String)
+    /// The resume cursor was older than Kafka's retention: `missed` records are gone.
+    case gap(missed: Int64)
     /// The server dropped `count` events for us (we were too slow): live counts miss them.
     case dropped(count: Int)
     case error(code: String, message: String)

@@ -2,8 +2,9 @@ import EDMEvents
 import Foundation
 
 /// Everything the screen shows, and nothing about how: the update functions change it, the view
-/// reads it. History (stats) and live (stream) figures are kept apart and merged on read by
-/// ``LiveLedger``'s rule, so no event is counted twice.
+/// reads it. History (stats) and live (stream) figures are kept apart and merged on read: live
+/// counts only what the stream delivered after the history's cursor, so no event is counted
+/// twice and none is missed.
 public struct DashboardModel: Sendable {
     public var history: HistorySnapshot?
     public var ledger = LiveLedger()
@@ -16,9 +17,21 @@ public struct DashboardModel: Sendable {
     /// The feed shows only this type (nil: all); `f` cycles through ``knownTypes``.
     public var typeFilter: String?
     public var showHelp = false
-    /// The stream is replaying history (`since=`) and has not said `live` yet: those events
-    /// are counted but are not "now", so they stay out of the rate.
+    /// The stream is replaying the events after the history's cursor and has not said `live`
+    /// yet: those events are counted but are not "now", so they stay out of the rate.
     public var replaying = false
+    /// Which history the live counts continue: each loaded history starts a new generation
+    /// (and a new ledger); stream frames count only while the stream serves the same one.
+    public internal(set) var historyGeneration = 0
+    /// The generation of the stream connection whose frames are arriving.
+    public internal(set) var streamGeneration = 0
+    /// The newest cursor the stream gave for the current generation: the figures include
+    /// exactly the events before it (the history's cursor before the stream said anything).
+    public internal(set) var cursor: String?
+    /// Events delivered since ``cursor`` was given: zero on a checkpoint boundary.
+    public internal(set) var eventsSinceCursor = 0
+    /// Records a resume found gone from Kafka (older than retention) since the last history.
+    public internal(set) var missedRecords: Int64 = 0
     /// One line of news (dropped events, errors from the stream), with when it was set.
     public var notice: (text: String, at: Date)?
     public var now: Date
@@ -28,10 +41,6 @@ public struct DashboardModel: Sendable {
     public var undecodableFrames: Int64 = 0
     /// When the last reload was asked for (cleared when history arrives), to avoid a burst.
     var reloadRequestedAt: Date?
-    var hasStreamConnectedBefore = false
-    /// When to reload once more after a history, to pick up events stats had not counted yet.
-    var settleReloadAt: Date?
-    var nextLoadSettles = false
 
     public init(now: Date, knownTypes: [String] = EventRegistry.standard.typeNames, feedCapacity: Int = 200) {
         self.now = now

@@ -1,13 +1,8 @@
 import Foundation
 
 extension DashboardModel {
-    /// Live events beyond this many since the last history make the ledger ask for a reload
-    /// (which folds them into the stats totals), so memory stays bounded at any rate.
-    public static let ledgerReloadThreshold = 100_000
     /// How long a notice stays in the footer.
     public static let noticeSeconds: TimeInterval = 10
-    /// Delay of the settling reload after a history load (see ``LiveLedger/refusedSinceRebase``).
-    public static let settleSeconds: TimeInterval = 5
 
     /// Applies one message; returns what the program must do besides redrawing.
     public mutating func update(_ message: DashboardMessage) -> [DashboardEffect] {
@@ -15,28 +10,27 @@ extension DashboardModel {
         case .frame(let frame):
             return receive(frame)
         case .streamStatus(let status):
-            let reconnected = status.isConnected && hasStreamConnectedBefore
-            if status.isConnected { hasStreamConnectedBefore = true }
-            if case .connected = status { replaying = false }
+            if case .connected = status {} else { replaying = false }
             stream = status
-            // Events may have been missed while disconnected: stats has them, so reload.
-            return reconnected ? requestReload() : []
-        case .replayStarted:
-            replaying = true
+            return []
+        case .streamResumed(let generation, let cursor):
+            streamGeneration = generation
+            replaying = cursor != nil
             return []
         case .statsStatus(let status):
             stats = status
             return []
         case .historyLoaded(let snapshot):
             history = snapshot
-            ledger.rebase(on: snapshot)
+            historyGeneration += 1
+            ledger = LiveLedger(rememberedIDs: ledger.rememberedIDs)
+            cursor = snapshot.cursor
+            eventsSinceCursor = 0
+            missedRecords = 0
             for type in snapshot.summary.types.keys.sorted() where !knownTypes.contains(type) {
                 knownTypes.append(type)
             }
             reloadRequestedAt = nil
-            // One settling reload after each regular load, none after the settling one itself.
-            settleReloadAt = nextLoadSettles ? nil : now.addingTimeInterval(Self.settleSeconds)
-            nextLoadSettles = false
             return []
         case .key(let key):
             return press(key)
@@ -46,19 +40,34 @@ extension DashboardModel {
             self.now = now
             monotonicSecond = second
             if let notice, now.timeIntervalSince(notice.at) > Self.noticeSeconds { self.notice = nil }
-            return settleIfDue()
+            return []
         }
     }
 
     private mutating func receive(_ frame: StreamFrame) -> [DashboardEffect] {
+        // Frames of a connection that resumed from an older history are about events that
+        // history may not hold (or already holds): the stream is being moved to the new one.
+        guard streamGeneration == historyGeneration else { return [] }
         switch frame {
         case .event(let event):
             if ledger.add(event) && !replaying { rate.record(atSecond: monotonicSecond) }
+            eventsSinceCursor += 1
             feed.append(event)
-            if ledger.count > Self.ledgerReloadThreshold { return requestReload() }
             return []
-        case .live:
+        case .live(_, let cursor):
             replaying = false
+            if let cursor {
+                self.cursor = cursor
+                eventsSinceCursor = 0
+            }
+            return []
+        case .checkpoint(let cursor):
+            self.cursor = cursor
+            eventsSinceCursor = 0
+            return []
+        case .gap(let missed):
+            missedRecords += missed
+            notice = ("\(missed) events were gone from Kafka before stats counted them (retention)", now)
             return []
         case .dropped(let count):
             notice = ("stream dropped \(count) events; reloading totals from stats", now)
@@ -93,17 +102,6 @@ extension DashboardModel {
             break
         }
         return []
-    }
-
-    /// Events at or before the watermark arrived after the history was read: stats may have
-    /// been behind on some partition. A later history counts them; ask for it once.
-    private mutating func settleIfDue() -> [DashboardEffect] {
-        guard let due = settleReloadAt, now >= due else { return [] }
-        settleReloadAt = nil
-        guard ledger.refusedSinceRebase > 0 else { return [] }
-        let effects = requestReload()
-        if !effects.isEmpty { nextLoadSettles = true }
-        return effects
     }
 
     /// One reload at a time: a request while one is outstanding (for up to 5 s) is dropped.

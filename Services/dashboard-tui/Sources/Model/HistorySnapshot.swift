@@ -25,9 +25,7 @@ public struct HistorySnapshot: Sendable, Equatable {
         self.consistent = consistent
     }
 
-    /// Per type, the newest `receivedAt` stats had counted: a live event of that type received
-    /// at or before it is already in these totals.
-    public var watermarks: [String: Date] {
-        summary.types.compactMapValues(\.lastReceivedAt)
-    }
+    /// Stats' cursor: these totals include exactly the events before it; the stream resumes
+    /// there. Nil only from a stats that predates cursors.
+    public var cursor: String? { summary.cursor }
 }

@@ -6,7 +6,7 @@ import Foundation
 public struct LiveEvent: Sendable, Equatable {
     public var id: UUID
     public var type: String
-    /// The relay's clock; compared with the stats watermark to decide whether stats counted it.
+    /// The relay's clock (shown in the feed).
     public var receivedAt: Date
     /// Where stats puts the event in its time buckets (its time basis, see ``bucketTime(occurredAt:receivedAt:)``).
     public var bucketTime: Date

@@ -32,7 +32,8 @@ struct RunningSystem {
         try await ServiceProcess.start("stats", arguments: ["serve"], environment: statsEnvironment(extra), http: http)
     }
 
-    func stream() async throws -> ServiceProcess {
-        try await ServiceProcess.start("stream", environment: kafka, http: http)
+    /// On `port` when given (a restart at the same address, as clients see it).
+    func stream(port: Int? = nil) async throws -> ServiceProcess {
+        try await ServiceProcess.start("stream", environment: kafka, http: http, port: port)
     }
 }

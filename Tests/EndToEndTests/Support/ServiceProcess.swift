@@ -12,9 +12,9 @@ struct ServiceProcess {
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
     static func start(
-        _ name: String, arguments: [String] = [], environment extra: [String: String], http: HTTPClient
+        _ name: String, arguments: [String] = [], environment extra: [String: String], http: HTTPClient, port: Int? = nil
     ) async throws -> ServiceProcess {
-        let port = try TestPostgres.freePort()
+        let port = try port ?? TestPostgres.freePort()
         var environment = ProcessInfo.processInfo.environment
         environment.merge(["PORT": String(port), "HOST": "127.0.0.1", "LOG_LEVEL": "warning"]) { _, new in new }
         environment.merge(extra) { _, new in new }

@@ -84,6 +84,7 @@ struct StreamBenchmark {
                 name: "\(label) latency p50 ms", ours: result.p50, baseline: baselines[wait]?.p50, baselineName: "direct consumer"))
             report.append(BenchRow(
                 name: "\(label) latency p99 ms", ours: result.p99, baseline: baselines[wait]?.p99, baselineName: "direct consumer"))
+            report.append(BenchRow(name: "\(label) wire bytes per delivered event (checkpoints included)", ours: result.wireBytesPerEvent))
             report.append(BenchRow(name: "\(label) RSS KB per connected client", ours: result.kilobytesPerClient))
             report.append(BenchRow(name: "\(label) RSS MB under load", ours: result.loadedMegabytes))
             report.append(BenchRow(name: "\(label) stream CPU cores", ours: result.streamCores))
@@ -99,6 +100,7 @@ struct StreamBenchmark {
         var p50: Double
         var p99: Double
         var kilobytesPerClient: Double
+        var wireBytesPerEvent: Double
         var loadedMegabytes: Double
         var droppedNotices: Int
         /// CPU used while producing (cores): the server, and this process (clients, producer).
@@ -149,6 +151,7 @@ struct StreamBenchmark {
             deliveriesPerSecond: Double(swarm.counted) / Self.seconds(measure),
             p50: swarm.percentile(0.50), p99: swarm.percentile(0.99),
             kilobytesPerClient: Double(connected - idle) / Double(clients) / 1024,
+            wireBytesPerEvent: Double(swarm.wireBytes) / Double(max(1, swarm.delivered)),
             loadedMegabytes: Double(loaded) / 1_048_576, droppedNotices: swarm.droppedNotices,
             streamCores: streamCores, benchCores: benchCores)
     }

@@ -32,6 +32,8 @@ extension StreamBenchmark {
         private var latencies = Samples(resolution: 1)
         private(set) var counted = 0
         private(set) var droppedNotices = 0
+        /// Bytes of every frame received (headers included): events, notices and checkpoints.
+        private(set) var wireBytes = 0
         private let liveCount = Atomic<Int>(0)
         private let deliveredCount = Atomic<Int>(0)
 
@@ -160,6 +162,7 @@ extension StreamBenchmark {
                     }
                     guard bytes.count - start >= header + length else { break }
                     let payload = UnsafeBufferPointer(rebasing: bytes[(start + header)..<(start + header + length)])
+                    wireBytes += header + length
                     switch opcode {
                     case 1: text(payload, receivedAt: now, client: index)
                     case 9: pong(descriptors[index], Array(payload))

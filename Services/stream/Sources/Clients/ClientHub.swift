@@ -129,9 +129,6 @@ final class ClientHub: Sendable {
         }
     }
 
-    /// The partitions the feed reads (empty before it started).
-    var partitions: Set<TopicPartition> { state.withLock { Set(($0.positions ?? [:]).keys) } }
-
     /// The feed's next offsets (nil before it started).
     var positions: [TopicPartition: Int64]? { state.withLock { $0.positions } }
 

@@ -218,6 +218,7 @@ struct ClientOutbox: Sendable {
         if slot >= 0, slot < liveNext.count { liveNext[slot] = offset }
         liveStart[partition] = offset
         historyNext[partition] = nil
+        floor[partition] = nil
     }
 
     /// Queues a control frame on the live lane (or on history while replaying, so it is not held

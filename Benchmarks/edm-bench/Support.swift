@@ -6,8 +6,36 @@ struct BenchRow {
     var ours: Double
     var baseline: Double? = nil
     var baselineName: String? = nil
+    /// The target this figure is held to (a project issue's aim), when it has one.
+    var goal: BenchGoal? = nil
 
     var ratio: Double? { baseline.map { ours / $0 } }
+    /// Whether the goal is met (nil without a goal, or without the baseline a ratio goal needs).
+    var met: Bool? { goal.flatMap { $0.isMet(by: self) } }
+}
+
+/// A target for one figure: the ratio to its same-run baseline, or the figure itself.
+enum BenchGoal: CustomStringConvertible {
+    case ratioAtLeast(Double)
+    case atLeast(Double)
+    case below(Double)
+
+    func isMet(by row: BenchRow) -> Bool? {
+        switch self {
+        case .ratioAtLeast(let aim): row.ratio.map { $0 >= aim }
+        case .atLeast(let aim): row.ours >= aim
+        case .below(let aim): row.ours < aim
+        }
+    }
+
+    var description: String {
+        func number(_ value: Double) -> String { value == value.rounded() ? String(Int(value)) : String(value) }
+        switch self {
+        case .ratioAtLeast(let aim): return "ratio >= \(number(aim))"
+        case .atLeast(let aim): return ">= \(number(aim))"
+        case .below(let aim): return "< \(number(aim))"
+        }
+    }
 }
 
 struct BenchError: Error, CustomStringConvertible {
@@ -47,9 +75,10 @@ enum Table {
             if value >= 1000 { return String(format: "%.0f", value) }
             return String(format: "%.2f", value)
         }
-        let header = ["figure", "ours", "baseline", "baseline value", "ratio"]
+        let header = ["figure", "ours", "baseline", "baseline value", "ratio", "goal", "met"]
         let cells = rows.map { [
             $0.name, format($0.ours), $0.baselineName ?? "-", format($0.baseline), $0.ratio.map { String(format: "%.2f", $0) } ?? "-",
+            $0.goal.map(\.description) ?? "-", $0.met.map { $0 ? "met" : "missed" } ?? "-",
         ] }
         let widths = (0..<header.count).map { column in ([header] + cells).map { $0[column].count }.max()! }
         func line(_ row: [String]) -> String {
@@ -128,5 +157,22 @@ struct ServiceProcess {
         process.terminate()
         process.waitUntilExit()
         try? FileManager.default.removeItem(at: log)
+    }
+}
+
+/// The open-file limit: 10,000 WebSocket clients need more descriptors than many shells allow
+/// by default, in this process (the swarm) and in the stream it starts (which inherits it).
+enum OpenFiles {
+    /// Raises the soft limit to the hard limit; returns the limit now in force.
+    @discardableResult
+    static func raiseLimit() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 0 }
+        if limit.rlim_cur < limit.rlim_max {
+            limit.rlim_cur = limit.rlim_max
+            _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+            _ = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        }
+        return Int(limit.rlim_cur)
     }
 }

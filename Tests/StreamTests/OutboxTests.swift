@@ -58,9 +58,30 @@ struct OutboxTests {
         var outbox = ClientOutbox(capacity: 100, policy: .drop, filter: .all)
         outbox.startLive(at: [Self.partition: 0], slots: [Self.partition: 0])
         outbox.goLive(replayed: 0)
-        _ = outbox.offer([Self.event(0), Self.event(1)], slots: [0, 0], checkpoint: Self.checkpoint(2), now: 1)
-        _ = outbox.offer([Self.event(2)], slots: [0], checkpoint: Self.checkpoint(3), now: 2)
+        let millisecond: UInt64 = 1_000_000
+        _ = outbox.offer([Self.event(0), Self.event(1)], slots: [0, 0], checkpoint: Self.checkpoint(2), now: 1_000 * millisecond)
+        _ = outbox.offer([Self.event(2)], slots: [0], checkpoint: Self.checkpoint(3), now: 1_200 * millisecond)
         #expect(Self.drain(&outbox) == ["live", "0@0", "0@1", "checkpoint:2", "0@2", "checkpoint:3"])
+    }
+
+    @Test("checkpoints closer than the minimum interval are held back, replaced by newer ones, and flushed when due")
+    func checkpointMinimumInterval() {
+        var outbox = ClientOutbox(capacity: 100, policy: .drop, filter: .all)
+        outbox.startLive(at: [Self.partition: 0], slots: [Self.partition: 0])
+        outbox.goLive(replayed: 0)
+        let millisecond: UInt64 = 1_000_000
+        _ = outbox.offer([Self.event(0)], slots: [0], checkpoint: Self.checkpoint(1), now: 1_000 * millisecond)
+        _ = outbox.offer([Self.event(1)], slots: [0], checkpoint: Self.checkpoint(2), now: 1_010 * millisecond)
+        _ = outbox.offer([Self.event(2)], slots: [0], checkpoint: Self.checkpoint(3), now: 1_020 * millisecond)
+        #expect(Self.drain(&outbox) == ["live", "0@0", "checkpoint:1", "0@1", "0@2"])
+        #expect(outbox.flushCheckpoint(now: 1_050 * millisecond) == false)
+        #expect(outbox.flushCheckpoint(now: 1_100 * millisecond) == true)
+        #expect(Self.drain(&outbox) == ["checkpoint:3"])
+        #expect(outbox.flushCheckpoint(now: 1_300 * millisecond) == false)
+        // A close after what is queued takes the held-back checkpoint with it.
+        _ = outbox.offer([Self.event(3)], slots: [0], checkpoint: Self.checkpoint(4), now: 1_150 * millisecond)
+        outbox.requestClose(code: 1001, reason: "bye", discardPending: false)
+        #expect(Self.drain(&outbox) == ["0@3", "checkpoint:4", "close:1001"])
     }
 
     @Test("a client whose filter matches nothing still gets a checkpoint once a second, not per batch")
@@ -90,7 +111,7 @@ struct OutboxTests {
         #expect(Self.drain(&outbox) == ["live"])
         _ = outbox.offer([Self.event(5)], slots: [0], checkpoint: Self.checkpoint(6), now: 4 * second)
         #expect(Self.drain(&outbox) == ["checkpoint:6"])
-        _ = outbox.offer([Self.event(6)], slots: [0], checkpoint: Self.checkpoint(7), now: 4 * second + 1)
+        _ = outbox.offer([Self.event(6)], slots: [0], checkpoint: Self.checkpoint(7), now: 5 * second)
         #expect(Self.drain(&outbox) == ["0@6", "checkpoint:7"])
     }
 

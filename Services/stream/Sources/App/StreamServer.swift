@@ -88,6 +88,7 @@ public struct StreamServer: Sendable {
         services = [
             feed,
             Housekeeping(hub: hub, feed: feed, stallTimeout: configuration.stallTimeout, metrics: metrics, logger: logger),
+            CheckpointFlusher(hub: hub),
             application,
             SocketCloser(hub: hub, grace: configuration.shutdownGrace, metrics: metrics, logger: logger),
         ]

@@ -155,6 +155,15 @@ final class ClientHub: Sendable {
         }
     }
 
+    /// Queues the checkpoints held back by the minimum interval that are now due. Under the
+    /// hub's lock, so a flushed checkpoint can never overtake a batch being offered.
+    func flushCheckpoints() {
+        state.withLock { state in
+            let now = DispatchTime.now().uptimeNanoseconds
+            for session in state.sessions.values { session.flushCheckpoint(now: now) }
+        }
+    }
+
     func unregister(_ session: ClientSession) {
         state.withLock { state in
             state.sessions[session.id] = nil

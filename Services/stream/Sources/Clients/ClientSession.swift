@@ -90,6 +90,14 @@ final class ClientSession: Sendable {
         state.withLock { $0.outbox.startLive(at: positions, slots: slots) }
     }
 
+    /// Queues a checkpoint the minimum interval held back, if it is due.
+    func flushCheckpoint(now: UInt64) {
+        let wake = state.withLock { state -> Wakeups? in
+            state.outbox.flushCheckpoint(now: now) ? state.wakeups() : nil
+        }
+        wake?.resume()
+    }
+
     /// The client resumes from `cursor` (see `ClientOutbox.resume`); under the hub's lock.
     func resume(from cursor: [TopicPartition: Int64], slots: [TopicPartition: Int]) {
         state.withLock { $0.outbox.resume(from: cursor, slots: slots) }

@@ -7,8 +7,8 @@ public struct SummaryView: StatsDocument {
         public var count: Int64
         /// The latest bucket time (see `timeBasis`) of an event of this type.
         public var lastEventAt: Date?
-        /// The latest `receivedAt` of an event of this type: the watermark the dashboard
-        /// compares live events with.
+        /// The latest `receivedAt` of an event of this type (how fresh the totals are; readers
+        /// that merge live events use the summary's `cursor`, not this time).
         public var lastReceivedAt: Date?
 
         public init(count: Int64, lastEventAt: Date? = nil, lastReceivedAt: Date? = nil) {

@@ -220,7 +220,11 @@ let package = Package(
         .testTarget(name: "EDMPostgresTests", dependencies: ["EDMPostgres", "TestSupport"]),
         .testTarget(
             name: "EDMHTTPTests",
-            dependencies: ["EDMHTTP", .product(name: "HummingbirdTesting", package: "hummingbird")]),
+            dependencies: [
+                "EDMHTTP", "EDMCore", "EDMTracing", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ]),
         .testTarget(
             name: "RelayTests",
             dependencies: [

@@ -22,8 +22,23 @@ public enum TracingExport {
         let endpoint = environment["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] ?? environment["OTEL_EXPORTER_OTLP_ENDPOINT"]
         guard let endpoint, !endpoint.isEmpty else { return }
         guard service.withLock({ $0 == nil }) else { return }
+        // swift-otel stops the process (fatalError) on a protocol this build leaves out, so
+        // refuse it here with a configuration error instead.
+        for variable in ["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"] {
+            guard let value = environment[variable] else { continue }
+            guard ["http/protobuf", "http/json"].contains(value) else {
+                throw ConfigError.invalid(
+                    variable: variable, reason: "must be http/protobuf or http/json (OTLP/gRPC is not built in), got '\(value)'")
+            }
+            break
+        }
         var configuration = OTel.Configuration.default
         configuration.serviceName = serviceName
+        // swift-otel's own messages (export failures, overrides) go to our logfmt log.
+        var diagnostics = Logger(label: "otel")
+        diagnostics.logLevel = .warning
+        configuration.diagnosticLogger = .custom(diagnostics)
+        configuration.diagnosticLogLevel = .warning
         configuration.traces.otlpExporter.protocol = .httpProtobuf
         configuration.metrics.enabled = false
         configuration.logs.enabled = false

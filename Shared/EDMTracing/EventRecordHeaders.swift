@@ -51,14 +51,17 @@ public struct EventRecordHeaders: Sendable, Hashable {
         var headers: [KafkaHeader] = []
         headers.reserveCapacity(5)
         if let eventType { headers.append(KafkaHeader(key: Name.eventType, value: eventType)) }
-        if let schemaVersion { headers.append(KafkaHeader(key: Name.schemaVersion, value: String(schemaVersion))) }
+        if let schemaVersion {
+            headers.append(KafkaHeader(key: Name.schemaVersion, value: schemaVersion == 1 ? Self.one : Array(String(schemaVersion).utf8)))
+        }
         if let contentType {
             headers.append(KafkaHeader(key: Name.contentType, value: contentType == Self.json ? Self.jsonBytes : Array(contentType.utf8)))
         }
-        if let traceParent { headers.append(KafkaHeader(key: Name.traceparent, value: traceParent.header)) }
+        if let traceParent { headers.append(KafkaHeader(key: Name.traceparent, value: traceParent.headerBytes)) }
         if let traceState { headers.append(KafkaHeader(key: Name.tracestate, value: traceState)) }
         return headers
     }
 
     private static let jsonBytes = Array(json.utf8)
+    private static let one = Array("1".utf8)
 }

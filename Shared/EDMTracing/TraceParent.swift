@@ -39,7 +39,10 @@ public struct TraceParent: Sendable, Hashable {
     }
 
     /// The header value, always version 00.
-    public var header: String {
+    public var header: String { String(decoding: headerBytes, as: UTF8.self) }
+
+    /// The header value as bytes (a Kafka header value, without a String in between).
+    public var headerBytes: [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(55)
         out.append(contentsOf: "00-".utf8)
@@ -49,7 +52,7 @@ public struct TraceParent: Sendable, Hashable {
         Self.appendHex(spanID, digits: 16, to: &out)
         out.append(UInt8(ascii: "-"))
         Self.appendHex(UInt64(flags), digits: 2, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// The trace id as 32 lower-case hex digits (what OTLP and the logs show).

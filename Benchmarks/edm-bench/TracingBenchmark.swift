@@ -34,8 +34,9 @@ struct TracingBenchmark {
         let sink = try await OTLPSink.start()
         defer { sink.stop() }
         try await relay(bootstrap: bootstrap, sink: sink, report: &report)
-        try await stats(bootstrap: bootstrap, databaseURL: databaseURL, sink: sink, report: &report)
+        // Before stats: that part bootstraps the process's tracer, which is then never NoOp again.
         try perEvent(report: &report)
+        try await stats(bootstrap: bootstrap, databaseURL: databaseURL, sink: sink, report: &report)
     }
 
     private func relay(bootstrap: String, sink: OTLPSink, report: inout [BenchRow]) async throws {
@@ -118,6 +119,7 @@ struct TracingBenchmark {
     /// The relay's per-event tracing work with no tracer: trace context and the record headers
     /// (a request of 100 events per `ProducerTracing`), against encoding the envelopes.
     private func perEvent(report: inout [BenchRow]) throws {
+        guard !TracerContext.isActive else { throw BenchError("a tracer is bootstrapped: the no-tracer figure would be wrong") }
         let envelopes = DecodeBenchmark.envelopes(count: 20_000)
         var traced: [Double] = [], encoded: [Double] = []
         var context = ServiceContext.topLevel

@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 /// Layout: `Shared/` holds the libraries every service links (C bindings, event types, config,
@@ -35,6 +35,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/mattpolzin/OpenAPIKit", from: "6.4.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        // OTLP/HTTP only: the gRPC exporter (the default trait) would add grpc-swift to every build.
+        .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
     ],
     targets: [
         // C libraries from Debian, wrapped once here; services never see their pointers.
@@ -68,6 +71,17 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Shared/EDMKafka"),
+        // W3C trace context carried in Kafka record headers, messaging span attributes and the
+        // log metadata that ties a log line to its trace (swift-distributed-tracing API only; the
+        // OTLP exporter lives in EDMHTTP, linked only by the HTTP services).
+        .target(
+            name: "EDMTracing",
+            dependencies: [
+                "EDMCore", "EDMKafka",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            path: "Shared/EDMTracing"),
         .target(
             name: "EDMPostgres",
             dependencies: [
@@ -81,8 +95,11 @@ let package = Package(
         .target(
             name: "EDMHTTP",
             dependencies: [
-                "EDMCore", "EDMStatsAPI",
+                "EDMCore", "EDMStatsAPI", "EDMTracing",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -95,6 +112,7 @@ let package = Package(
             name: "RelayService",
             dependencies: [
                 "EDMCore", "EDMEvents", "EDMKafka", "EDMHTTP", "EDMStatsAPI",
+                "EDMTracing", .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -110,6 +128,7 @@ let package = Package(
             name: "StatsService",
             dependencies: [
                 "EDMCore", "EDMEvents", "EDMKafka", "EDMPostgres", "EDMHTTP", "EDMStatsAPI",
+                "EDMTracing", .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -123,6 +142,7 @@ let package = Package(
             name: "StreamService",
             dependencies: [
                 "EDMCore", "EDMEvents", "EDMKafka", "EDMHTTP",
+                "EDMTracing", .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -174,7 +194,8 @@ let package = Package(
         .executableTarget(
             name: "edm-bench",
             dependencies: [
-                "EDMKafka", "EDMEvents", "EDMCore", "EDMPostgres", "StatsService", "DashboardTUI", "TestSupport",
+                "EDMKafka", "EDMEvents", "EDMCore", "EDMPostgres", "EDMHTTP", "EDMTracing", "StatsService", "DashboardTUI",
+                "TestSupport", .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -189,10 +210,22 @@ let package = Package(
         .testTarget(
             name: "EDMKafkaTests",
             dependencies: ["EDMKafka", "EDMEvents", "TestSupport"]),
+        .testTarget(
+            name: "EDMTracingTests",
+            dependencies: [
+                "EDMTracing", "EDMKafka", "TestSupport",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "EDMPostgresTests", dependencies: ["EDMPostgres", "TestSupport"]),
         .testTarget(
             name: "EDMHTTPTests",
-            dependencies: ["EDMHTTP", .product(name: "HummingbirdTesting", package: "hummingbird")]),
+            dependencies: [
+                "EDMHTTP", "EDMCore", "EDMTracing", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ]),
         .testTarget(
             name: "RelayTests",
             dependencies: [

@@ -11,6 +11,7 @@ packages=(
   kcat             # a Kafka client we did not write, for interoperability tests and benchmarks
   python3-jsonschema  # an independent JSON Schema validator, to check our schemas
   python3-websockets  # the stream README's Python client, which a test runs
+  python3-kafka    # kafka-python, a Kafka client we did not write: reads record headers in the tests
   python3-venv     # a venv for schemathesis (PyPI), the OpenAPI fuzzer scripts/openapi-fuzz.sh runs
   openssl          # certificates for the TLS configuration tests
   procps           # pkill/ps used by scripts

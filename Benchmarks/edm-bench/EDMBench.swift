@@ -24,8 +24,11 @@ struct EDMBench: AsyncParsableCommand {
     @Option(help: "Payload size in bytes.")
     var payloadSize: Int = 200
 
-    @Option(help: "Comma-separated parts to run: kafka, relay, stats, stream, dashboard, decode.")
-    var only: String = "kafka,relay,stats,stream,dashboard,decode"
+    @Option(help: "Comma-separated parts to run: kafka, relay, stats, stream, dashboard, decode, tracing (last: it bootstraps a tracer).")
+    var only: String = "kafka,relay,stats,stream,dashboard,decode,tracing"
+
+    @Option(help: "A relay executable built without tracing, for the tracing part's before/after rows.")
+    var baselineRelay: String?
 
     func run() async throws {
         var logger = Logger(label: "edm-bench")
@@ -55,6 +58,12 @@ struct EDMBench: AsyncParsableCommand {
         }
         if parts.contains("decode") {
             try DecodeBenchmark().run(report: &rows)
+        }
+        if parts.contains("tracing") {
+            let database = try BenchPostgres.start()
+            defer { database.stop() }
+            try await TracingBenchmark(baselineRelay: baselineRelay)
+                .run(bootstrap: broker.bootstrap, databaseURL: database.url, report: &rows)
         }
         print(Table.render(rows))
     }

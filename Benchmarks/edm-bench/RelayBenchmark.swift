@@ -137,9 +137,12 @@ private final class ChunkCursor: Sendable {
 
 /// The `relay` executable from the same build, with its benchmark-only no-op route.
 enum RelayProcess {
-    static func start(bootstrap: String, prefix: String, environment: [String: String]) async throws -> ServiceProcess {
+    /// `executable` is a name next to edm-bench or an absolute path (another build's relay).
+    static func start(
+        executable: String = "relay", bootstrap: String, prefix: String, environment: [String: String]
+    ) async throws -> ServiceProcess {
         try await ServiceProcess.start(
-            "relay", arguments: ["--noop-route"],
+            executable, arguments: ["--noop-route"],
             environment: [
                 "KAFKA_URL": bootstrap, "KAFKA_PREFIX": prefix, "PORT": "0", "HOST": "127.0.0.1",
                 "MAX_BATCH_EVENTS": "1000", "LOG_LEVEL": "info",

@@ -90,7 +90,7 @@ struct StatsBenchmark {
 
     /// Clicks over 40 buttons and page loads over 12 URLs, 500 sessions, times spread over
     /// `eventSpan`.
-    private func produce(events: Int, names: KafkaNames, connection: KafkaConnection) async throws {
+    func produce(events: Int, names: KafkaNames, connection: KafkaConnection) async throws {
         var configuration = KafkaProducerConfiguration()
         configuration.maxQueuedMessages = 500_000
         let producer = try KafkaProducer(connection: connection, configuration: configuration, logger: logger)
@@ -156,7 +156,7 @@ struct StatsBenchmark {
 
     /// The stats consumer from an empty database to every event committed, timed from its
     /// first committed batch (the group join before it is a one-off start-up cost).
-    private func ingestRate(
+    func ingestRate(
         names: KafkaNames, connection: KafkaConnection, pool: PostgresPool, maxBatchMessages: Int? = nil
     ) async throws -> Double {
         try await StatsDatabase.wipeForRebuild(pool: pool)
@@ -265,7 +265,7 @@ struct StatsBenchmark {
 }
 
 /// The port the server bound, published from its start-up callback.
-private final class PortBox: @unchecked Sendable {
+final class PortBox: @unchecked Sendable {
     private let lock = NSLock()
     private var port = 0
     var value: Int { lock.withLock { port } }

@@ -116,12 +116,13 @@ struct ServiceProcess {
         listeningPort: (String) -> Int?
     ) async throws -> ServiceProcess {
         let directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("edm-bench-\(name)-\(getpid()).log")
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "edm-bench-\(URL(fileURLWithPath: name).lastPathComponent)-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).log")
         guard FileManager.default.createFile(atPath: log.path, contents: nil) else {
             throw BenchError("cannot create \(log.path)")
         }
         let process = Process()
-        process.executableURL = directory.appendingPathComponent(name)
+        process.executableURL = name.hasPrefix("/") ? URL(fileURLWithPath: name) : directory.appendingPathComponent(name)
         process.arguments = arguments
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice

@@ -84,6 +84,16 @@ public enum StandardConfigVariables {
         ]
     }
 
+    /// Span export (OTLP/HTTP), read by the HTTP services; unset means no spans are recorded.
+    public static let tracing: [ConfigVariable] = [
+        ConfigVariable(
+            "OTEL_EXPORTER_OTLP_ENDPOINT", default: "",
+            "OTLP/HTTP collector base URL (e.g. http://localhost:4318); set, spans go to its /v1/traces."),
+        ConfigVariable("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", default: "", "Full traces URL; overrides the base URL."),
+        ConfigVariable("OTEL_EXPORTER_OTLP_PROTOCOL", default: "http/protobuf", "http/protobuf or http/json."),
+        ConfigVariable("OTEL_SERVICE_NAME", default: "the executable's name", "service.name of every span."),
+    ]
+
     public static let logLevel = ConfigVariable(
         "LOG_LEVEL", default: "info", "trace, debug, info, notice, warning, error or critical.")
 }

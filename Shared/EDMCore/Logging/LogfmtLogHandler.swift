@@ -7,11 +7,17 @@ import Synchronization
 public struct LogfmtLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level = .info
+    /// Metadata of the task's context (trace ids) added to every line; explicit metadata wins.
+    public var metadataProvider: Logger.MetadataProvider?
     private let label: String
     private let sink: @Sendable (String) -> Void
 
-    public init(label: String, sink: @escaping @Sendable (String) -> Void = LogfmtLogHandler.standardError) {
+    public init(
+        label: String, metadataProvider: Logger.MetadataProvider? = nil,
+        sink: @escaping @Sendable (String) -> Void = LogfmtLogHandler.standardError
+    ) {
         self.label = label
+        self.metadataProvider = metadataProvider
         self.sink = sink
     }
 
@@ -31,6 +37,9 @@ public struct LogfmtLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         var merged = metadata
+        if let provided = metadataProvider?.get(), !provided.isEmpty {
+            merged.merge(provided) { _, new in new }
+        }
         if let extra = event.metadata {
             merged.merge(extra) { _, new in new }
         }
@@ -102,11 +111,13 @@ public struct LogfmtLogHandler: LogHandler {
 
 extension LogfmtLogHandler {
     /// Installs logfmt logging for the process; `LOG_LEVEL` (trace…critical) sets the level.
-    public static func bootstrap(environment: ConfigVars = .process) {
+    /// `metadataProvider` adds metadata of the current task to every line (the HTTP services'
+    /// trace ids).
+    public static func bootstrap(environment: ConfigVars = .process, metadataProvider: Logger.MetadataProvider? = nil) {
         let level = environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
         bootstrapOnce {
             LoggingSystem.bootstrap { label in
-                var handler = LogfmtLogHandler(label: label)
+                var handler = LogfmtLogHandler(label: label, metadataProvider: metadataProvider)
                 handler.logLevel = level
                 return handler
             }

@@ -23,9 +23,12 @@ public enum CommandStartup {
     /// `ExitCode(78)`.
     public static func load<Configuration>(
         _ executable: String, environment: ConfigVars = .process, logging: LoggingBootstrap = .standardError,
+        metadataProvider: Logger.MetadataProvider? = nil,
         _ read: (ConfigVars) throws(ConfigError) -> Configuration
     ) throws(ExitCode) -> Configuration {
-        if case .standardError = logging { LogfmtLogHandler.bootstrap(environment: environment) }
+        if case .standardError = logging {
+            LogfmtLogHandler.bootstrap(environment: environment, metadataProvider: metadataProvider)
+        }
         do {
             return try read(environment)
         } catch {

@@ -6,12 +6,14 @@ import ServiceLifecycle
 /// stops gracefully on SIGTERM (Heroku's stop signal, 30 s before SIGKILL) or SIGINT.
 /// List dependencies first: the group stops them last, after the HTTP server.
 public enum ServiceRunner {
+    /// The span exporter, when tracing export is on, runs first so it stops last, after every
+    /// span was ended.
     /// - Parameter supervisors: services that watch the others; when one fails, the whole group
     ///   shuts down gracefully (HTTP first) and `run` rethrows its error.
     public static func run(_ services: [any Service], supervisors: [any Service] = [], logger: Logger) async throws {
         let group = ServiceGroup(
             configuration: .init(
-                services: services.map { .init(service: $0) }
+                services: (TracingExport.services + services).map { .init(service: $0) }
                     + supervisors.map { .init(service: $0, failureTerminationBehavior: .gracefullyShutdownGroup) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

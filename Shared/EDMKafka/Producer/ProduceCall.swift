@@ -12,7 +12,9 @@ enum ProduceCall {
             for header in message.headers {
                 if let value = header.value {
                     value.withUnsafeBytes { bytes in
-                        _ = rd_kafka_header_add(headers, header.key, -1, bytes.baseAddress, bytes.count)
+                        // An empty array has no base address; librdkafka reads NULL as a null
+                        // value, so an empty one points at a byte it never reads.
+                        _ = rd_kafka_header_add(headers, header.key, -1, bytes.baseAddress ?? emptyValue, bytes.count)
                     }
                 } else {
                     _ = rd_kafka_header_add(headers, header.key, -1, nil, 0)
@@ -47,6 +49,8 @@ enum ProduceCall {
         }
         return code
     }
+
+    nonisolated(unsafe) private static let emptyValue = UnsafeRawPointer(UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1))
 
     private static func withOptionalBytes<R>(
         _ bytes: [UInt8]?, _ body: (UnsafeMutableRawPointer?, Int) -> R

@@ -39,5 +39,5 @@ public enum RelayConfigVariables {
                 "RATE_LIMIT_BURST", default: "RATE_LIMIT_PER_MINUTE/6",
                 "Requests a client may send at once before the per-minute rate applies."),
             StandardConfigVariables.logLevel,
-        ]
+        ] + StandardConfigVariables.tracing
 }

@@ -2,6 +2,7 @@ import EDMEvents
 import EDMHTTP
 import EDMKafka
 import EDMStatsAPI
+import EDMTracing
 import Foundation
 
 /// Hands validated events to Kafka and answers only with what the broker confirmed.
@@ -16,13 +17,17 @@ struct EventPublisher: Sendable {
     let retryAfterSeconds: Int
 
     func publish(_ events: [ValidatedEvent]) async throws(APIError) -> [UUID] {
-        let messages = events.map { event in
-            KafkaOutgoingMessage(
-                topic: names.topic(for: event.envelope), key: Array(event.envelope.partitionKey.utf8),
-                value: [UInt8](event.json))
+        let tracing = ProducerTracing()
+        var sends: [ProducerTracing.Send] = []
+        sends.reserveCapacity(events.count)
+        let messages = events.enumerated().map { index, event in
+            let message = RecordBuilder.message(for: event, topic: names.topic(for: event.envelope), index: index, tracing: tracing)
+            sends.append(message.send)
+            return message.record
         }
         let started = ContinuousClock.now
         let results = await producer.send(messages)
+        for (send, result) in zip(sends, results) { ProducerTracing.finish(send, with: result) }
         RelayMetrics.produceDuration(ContinuousClock.now - started)
         RelayMetrics.queueDepth(producer.queueDepth)
 

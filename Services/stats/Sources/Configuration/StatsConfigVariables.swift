@@ -33,5 +33,5 @@ public enum StatsConfigVariables {
                 "Comma list of accepted API tokens (Authorization: Bearer <token>); several at once for rotation. "
                     + "/health, /ready, /metrics and /openapi.json stay open. Unset: the API is open, with a warning."),
             StandardConfigVariables.logLevel,
-        ]
+        ] + StandardConfigVariables.tracing
 }

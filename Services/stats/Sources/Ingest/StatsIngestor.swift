@@ -2,6 +2,7 @@ import EDMEvents
 import EDMHTTP
 import EDMKafka
 import EDMPostgres
+import EDMTracing
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -27,6 +28,7 @@ public final class StatsIngestor: Service, Sendable {
     let shared: SharedState
     let logger: Logger
     let collector: BatchCollector
+    let tracing: ConsumerTracing
 
     /// State the rebalance hooks (on the consumer's poll thread) share with the ingest loop.
     final class SharedState: Sendable {
@@ -100,6 +102,7 @@ public final class StatsIngestor: Service, Sendable {
         self.shared = shared
         self.logger = logger
         self.collector = BatchCollector(consumer: consumer, settings: settings, stop: shared.stop)
+        self.tracing = ConsumerTracing(group: consumerGroup)
     }
 
     /// Messages this instance has committed so far (for tests and logs).
@@ -192,8 +195,10 @@ public final class StatsIngestor: Service, Sendable {
                     shared.gate.leave()
                     continue
                 }
+                // Records are kept for the batch span only while a tracer records spans.
+                let traced = TracerContext.isActive ? messages : []
                 committing = Task {
-                    let committed = await self.apply(prepared, epoch: epoch)
+                    let committed = await self.tracing.withBatchSpan(traced) { await self.apply(prepared, epoch: epoch) }
                     self.shared.gate.leave()
                     return committed
                 }

@@ -141,7 +141,7 @@ public struct StreamConfiguration: Sendable {
             ConfigVariable("STREAM_SHUTDOWN_GRACE_SECONDS", default: "10", "Time clients get to take the close (1001) on SIGTERM."),
             ConfigVariable("STREAM_INSTANCE_ID", default: "DYNO, then HOSTNAME", "Name of this instance in logs."),
             StandardConfigVariables.logLevel,
-        ]
+        ] + StandardConfigVariables.tracing
 }
 
 /// What happens to a client whose queue is full.

@@ -154,7 +154,7 @@ final class LiveFeed: Service, Sendable {
                     let batch = await consumer.nextBatch(maxCount: 10_000)
                     if batch.isEmpty { break }
                     lastPublish = clock.now
-                    publish(batch)
+                    FeedTracing.process(batch) { publish(batch) }
                 }
                 return nil
             }

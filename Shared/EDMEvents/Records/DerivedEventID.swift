@@ -43,7 +43,15 @@ private struct FNV128 {
     }
 
     var uuid: UUID {
-        var bytes = (0..<16).map { UInt8(truncatingIfNeeded: value >> (8 * (15 - $0))) }
+        DerivedEventID.uuid(hash: (0..<16).map { UInt8(truncatingIfNeeded: value >> (8 * (15 - $0))) })
+    }
+}
+
+extension DerivedEventID {
+    /// The UUIDv8 holding a 16-byte hash: version and variant set, and never the relay-assigned
+    /// form (a hash starting with its prefix has a prefix bit flipped).
+    static func uuid(hash: [UInt8]) -> UUID {
+        var bytes = hash
         bytes[6] = (bytes[6] & 0x0F) | 0x80  // version 8
         bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 9562 variant
         if (bytes[0], bytes[1], bytes[2], bytes[3]) == RelayEventID.tag { bytes[3] ^= 0x01 }

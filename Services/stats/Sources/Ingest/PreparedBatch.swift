@@ -36,9 +36,12 @@ struct PreparedBatch: Sendable {
     func dropFirst(_ count: Int) -> PreparedBatch { PreparedBatch(Array(messages.dropFirst(count))) }
 
     static func distinctEventIDs(_ messages: [DecodedMessage]) -> [UUID] {
-        var ids = Set<UUID>(minimumCapacity: messages.count)
+        // Sized on the first id that needs it: batches of relay-assigned ids allocate nothing.
+        var ids = Set<UUID>()
         for message in messages {
-            if case .event(let event) = message.item, event.mayRepeat { ids.insert(event.id) }
+            guard case .event(let event) = message.item, event.mayRepeat else { continue }
+            if ids.isEmpty { ids.reserveCapacity(messages.count) }
+            ids.insert(event.id)
         }
         return ids.sorted { $0.sortKey < $1.sortKey }
     }
@@ -53,10 +56,11 @@ struct PreparedBatch: Sendable {
         var counted: [CountableEvent] = []
         counted.reserveCapacity(messages.count)
         var skipped: [SkipReason: (count: Int64, last: DecodedMessage)] = [:]
-        var claimed = Set<UUID>(minimumCapacity: messages.count)
+        var claimed = Set<UUID>()
         for message in messages {
             switch message.item {
             case .event(let event):
+                if event.mayRepeat, claimed.isEmpty { claimed.reserveCapacity(messages.count) }
                 if !event.mayRepeat || (isNew(event.id) && claimed.insert(event.id).inserted) {
                     counted.append(event)
                 } else {

@@ -5,7 +5,9 @@ import Foundation
 /// Idempotency-Key with the event's place and content (the relay).
 ///
 /// A UUIDv8 (RFC 9562 "custom") holding a 128-bit FNV-1a hash of the namespace and the parts,
-/// NUL-separated. Not a security property: only a stable, well-spread name.
+/// NUL-separated. Not a security property: only a stable, well-spread name. Never in the form of
+/// ``RelayEventID`` (a hash landing there, one in 2^32, has a tag bit flipped), so a derived id
+/// is always deduplicated.
 public enum DerivedEventID {
     public static func make(namespace: String, _ parts: [String]) -> UUID {
         var hash = FNV128()
@@ -41,9 +43,18 @@ private struct FNV128 {
     }
 
     var uuid: UUID {
-        var bytes = (0..<16).map { UInt8(truncatingIfNeeded: value >> (8 * (15 - $0))) }
+        DerivedEventID.uuid(hash: (0..<16).map { UInt8(truncatingIfNeeded: value >> (8 * (15 - $0))) })
+    }
+}
+
+extension DerivedEventID {
+    /// The UUIDv8 holding a 16-byte hash: version and variant set, and never the relay-assigned
+    /// form (a hash starting with its prefix has a prefix bit flipped).
+    static func uuid(hash: [UInt8]) -> UUID {
+        var bytes = hash
         bytes[6] = (bytes[6] & 0x0F) | 0x80  // version 8
         bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 9562 variant
+        if (bytes[0], bytes[1], bytes[2], bytes[3]) == RelayEventID.tag { bytes[3] ^= 0x01 }
         return UUID(
             uuid: (
                 bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],

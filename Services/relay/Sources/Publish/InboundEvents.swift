@@ -101,7 +101,9 @@ struct InboundEvents: Sendable {
                     envelope = envelope.withID(key.eventID(index: index, content: element))
                 }
                 let json = envelope.jsonData()
-                if json.count > limits.validation.maxEventBytes {
+                if source == .v1, element["id"] != nil, RelayEventID.isRelayAssigned(envelope.id) {
+                    found = [Self.resentRelayID]
+                } else if json.count > limits.validation.maxEventBytes {
                     found = [
                         Violation(
                             path: "", code: .tooLong,
@@ -124,6 +126,13 @@ struct InboundEvents: Sendable {
         }
         return events
     }
+
+    /// A client sending an id in the relay-assigned form (``RelayEventID``) resends an event
+    /// already stored, which left no dedupe record: refused, or it would count twice.
+    static let resentRelayID = Violation(
+        path: "id", code: .notAllowed,
+        message: "is an id the relay assigned to an event it already stored; resending it would count the event twice "
+            + "(send a new event without an id, or with an id of your own)")
 
     /// The registered type an invalid event claims, for metric labels (never free text).
     private func claimedType(of element: JSONValue) -> String {

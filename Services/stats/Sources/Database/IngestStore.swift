@@ -36,7 +36,8 @@ struct StoredPositions: Sendable, Equatable {
 ///
 /// One transaction per batch, four round trips: check the epoch, lock the batch's partition rows
 /// (`FOR UPDATE`), drop messages below each stored next offset (the fence) and record the event
-/// ids, dropping those already seen (the dedupe window), then add the rest to every aggregate
+/// ids that may repeat, dropping those already seen (the dedupe window; skipped when the batch
+/// holds only relay-assigned ids, see ``CountableEvent/mayRepeat``), then add the rest to every aggregate
 /// (one multi-row upsert per table) and move the offsets in a single combined statement. Every
 /// column of a batch travels as one binary array parameter.
 /// Aggregates and positions therefore never disagree, whoever commits (a restarted process, a
@@ -107,7 +108,7 @@ struct IngestStore: Sendable {
             next[message.partition] = message.offset + 1
         }
 
-        // Round trip 3: remember the ids; those seen before do not count.
+        // Round trip 3 (only for ids that may repeat): remember them; those seen before do not count.
         let ids = fenced == 0 ? batch.eventIDs : PreparedBatch.distinctEventIDs(accepted)
         let seenBefore = try await recordSeenIDs(ids, in: transaction)
         var (writes, outcome) =

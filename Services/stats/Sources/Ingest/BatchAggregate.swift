@@ -4,6 +4,12 @@ import Foundation
 /// The increments one batch adds to each aggregate table, summed in memory so each table gets
 /// one multi-row upsert per batch. Rows are sorted by key: concurrent batches (two members, or
 /// a zombie) then lock rows in the same order and cannot deadlock.
+///
+/// Events are first summed per type, detail and 10-second bucket (one dictionary update per
+/// event; a batch has a few thousand such cells), and every table's rows are derived from those
+/// cells: the wider buckets are unions of 10-second ones (all are aligned to the epoch).
+/// Measured: summing each event into every table directly (eleven keyed updates per click) was
+/// two thirds of the cost of preparing a batch.
 struct BatchAggregate: Sendable {
     struct TypeTotal: Sendable, Equatable {
         var count: Int64
@@ -27,6 +33,21 @@ struct BatchAggregate: Sendable {
         }
     }
 
+    /// Events of one type and detail in one 10-second bucket.
+    private struct Cell: Hashable {
+        var type: String
+        var detail: CountableEvent.Detail
+        /// The 10-second bucket's start, in milliseconds since 1970.
+        var start: Int64
+    }
+
+    private struct CellTotal {
+        var count: Int64
+        /// Latest bucket time and `receivedAt`, in milliseconds since 1970.
+        var lastEvent: Int64
+        var lastReceived: Int64
+    }
+
     private(set) var types: [String: TypeTotal] = [:]
     private(set) var buttons: [String: ButtonTotal] = [:]
     private(set) var devices: [DeviceType: Int64] = [:]
@@ -35,32 +56,53 @@ struct BatchAggregate: Sendable {
     private(set) var buttonBuckets: [BucketKey: Int64] = [:]
 
     init(_ events: some Sequence<CountableEvent>) {
-        for event in events { add(event) }
+        var cells: [Cell: CellTotal] = [:]
+        for event in events {
+            let time = EventTimestamp.milliseconds(from: event.bucketTime)
+            let received = EventTimestamp.milliseconds(from: event.receivedAt)
+            let cell = Cell(type: event.type, detail: event.detail, start: BucketWidth.tenSeconds.start(ofMilliseconds: time))
+            if let index = cells.index(forKey: cell) {
+                cells.values[index].count += 1
+                cells.values[index].lastEvent = max(cells.values[index].lastEvent, time)
+                cells.values[index].lastReceived = max(cells.values[index].lastReceived, received)
+            } else {
+                cells[cell] = CellTotal(count: 1, lastEvent: time, lastReceived: received)
+            }
+        }
+        for (cell, total) in cells { add(cell, total) }
     }
 
     var isEmpty: Bool { types.isEmpty }
 
-    private mutating func add(_ event: CountableEvent) {
-        types[event.type, default: TypeTotal(count: 0, lastEventAt: event.bucketTime, lastReceivedAt: event.receivedAt)]
-            .merge(event)
+    private mutating func add(_ cell: Cell, _ total: CellTotal) {
+        let lastEventAt = EventTimestamp.date(fromMilliseconds: total.lastEvent)
+        let lastReceivedAt = EventTimestamp.date(fromMilliseconds: total.lastReceived)
+        types[cell.type, default: TypeTotal(count: 0, lastEventAt: lastEventAt, lastReceivedAt: lastReceivedAt)]
+            .merge(count: total.count, lastEventAt: lastEventAt, lastReceivedAt: lastReceivedAt)
         for width in BucketWidth.allCases {
-            typeBuckets[BucketKey(width: width, key: event.type, start: width.start(of: event.bucketTime)), default: 0] += 1
+            typeBuckets[Self.bucket(width, cell.type, cell.start), default: 0] += total.count
         }
-        switch event.detail {
+        switch cell.detail {
         case .click(let buttonId):
-            var total = buttons[buttonId] ?? ButtonTotal(count: 0, lastClickAt: event.bucketTime)
-            total.count += 1
-            total.lastClickAt = max(total.lastClickAt, event.bucketTime)
-            buttons[buttonId] = total
+            var button = buttons[buttonId] ?? ButtonTotal(count: 0, lastClickAt: lastEventAt)
+            button.count += total.count
+            button.lastClickAt = max(button.lastClickAt, lastEventAt)
+            buttons[buttonId] = button
             for width in BucketWidth.allCases {
-                buttonBuckets[BucketKey(width: width, key: buttonId, start: width.start(of: event.bucketTime)), default: 0] += 1
+                buttonBuckets[Self.bucket(width, buttonId, cell.start), default: 0] += total.count
             }
         case .pageLoad(let deviceType, let url):
-            devices[deviceType, default: 0] += 1
-            urls[url, default: 0] += 1
+            devices[deviceType, default: 0] += total.count
+            urls[url, default: 0] += total.count
         case .other:
             break
         }
+    }
+
+    private static func bucket(_ width: BucketWidth, _ key: String, _ tenSecondStart: Int64) -> BucketKey {
+        BucketKey(
+            width: width, key: key,
+            start: EventTimestamp.date(fromMilliseconds: width.start(ofMilliseconds: tenSecondStart)))
     }
 
     var sortedTypes: [(type: String, total: TypeTotal)] {
@@ -90,9 +132,9 @@ struct BatchAggregate: Sendable {
 }
 
 extension BatchAggregate.TypeTotal {
-    fileprivate mutating func merge(_ event: CountableEvent) {
-        count += 1
-        lastEventAt = max(lastEventAt, event.bucketTime)
-        lastReceivedAt = max(lastReceivedAt, event.receivedAt)
+    fileprivate mutating func merge(count: Int64, lastEventAt: Date, lastReceivedAt: Date) {
+        self.count += count
+        self.lastEventAt = max(self.lastEventAt, lastEventAt)
+        self.lastReceivedAt = max(self.lastReceivedAt, lastReceivedAt)
     }
 }

@@ -26,9 +26,13 @@ public enum BucketWidth: String, Sendable, CaseIterable, Codable {
     /// The start of the bucket holding `date` (floor, also before 1970).
     public func start(of date: Date) -> Date {
         // Whole milliseconds first: a Date's binary fraction may sit a hair below a boundary.
-        let milliseconds = EventTimestamp.milliseconds(from: date)
+        EventTimestamp.date(fromMilliseconds: start(ofMilliseconds: EventTimestamp.milliseconds(from: date)))
+    }
+
+    /// The same in milliseconds since 1970.
+    func start(ofMilliseconds milliseconds: Int64) -> Int64 {
         let width = Int64(seconds) * 1000
         let remainder = milliseconds % width
-        return EventTimestamp.date(fromMilliseconds: milliseconds - (remainder < 0 ? remainder + width : remainder))
+        return milliseconds - (remainder < 0 ? remainder + width : remainder)
     }
 }

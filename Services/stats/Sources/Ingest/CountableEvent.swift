@@ -11,6 +11,11 @@ struct CountableEvent: Sendable, Hashable {
     }
 
     let id: UUID
+    /// False only for a relay-assigned id (``RelayEventID``), which is produced once: the offset
+    /// fence alone keeps it from counting twice, so it needs no dedupe record. Every other id
+    /// (a client's, one derived from an Idempotency-Key or a record position, an older relay's
+    /// UUIDv4) may come again and is remembered for the dedupe window.
+    let mayRepeat: Bool
     let type: String
     /// The instant the time buckets use (see ``EventTimePolicy``).
     let bucketTime: Date
@@ -19,6 +24,7 @@ struct CountableEvent: Sendable, Hashable {
 
     init(envelope: EventEnvelope, policy: EventTimePolicy) {
         id = envelope.id
+        mayRepeat = !RelayEventID.isRelayAssigned(envelope.id)
         type = envelope.type
         bucketTime = policy.bucketTime(occurredAt: envelope.occurredAt, receivedAt: envelope.receivedAt)
         receivedAt = envelope.receivedAt

@@ -12,7 +12,8 @@ import Foundation
 /// the prepared parts only ever save time, never decide what is counted.
 struct PreparedBatch: Sendable {
     let messages: [DecodedMessage]
-    /// Distinct event ids, in PostgreSQL's uuid order (rows are then inserted in index order).
+    /// Distinct ids of the events whose id may repeat, in PostgreSQL's uuid order (rows are then
+    /// inserted in index order); relay-assigned ids are never recorded (see ``CountableEvent``).
     let eventIDs: [UUID]
     /// Every aggregate increment and skipped-message count of the batch, as statements to be
     /// combined into one.
@@ -35,15 +36,19 @@ struct PreparedBatch: Sendable {
     func dropFirst(_ count: Int) -> PreparedBatch { PreparedBatch(Array(messages.dropFirst(count))) }
 
     static func distinctEventIDs(_ messages: [DecodedMessage]) -> [UUID] {
-        var ids = Set<UUID>(minimumCapacity: messages.count)
+        // Sized on the first id that needs it: batches of relay-assigned ids allocate nothing.
+        var ids = Set<UUID>()
         for message in messages {
-            if case .event(let event) = message.item { ids.insert(event.id) }
+            guard case .event(let event) = message.item, event.mayRepeat else { continue }
+            if ids.isEmpty { ids.reserveCapacity(messages.count) }
+            ids.insert(event.id)
         }
         return ids.sorted { $0.sortKey < $1.sortKey }
     }
 
-    /// The aggregate and skipped-message writes for `messages`, counting an event only when
-    /// `isNew` says its id was not seen before and it is its id's first message in the batch.
+    /// The aggregate and skipped-message writes for `messages`, counting an event whose id may
+    /// repeat only when `isNew` says its id was not seen before and it is its id's first message
+    /// in the batch. A relay-assigned id always counts: its one message is fenced by offset.
     static func writes(
         for messages: [DecodedMessage], isNew: (UUID) -> Bool
     ) -> ([PostgresStatement], BatchOutcome) {
@@ -51,13 +56,13 @@ struct PreparedBatch: Sendable {
         var counted: [CountableEvent] = []
         counted.reserveCapacity(messages.count)
         var skipped: [SkipReason: (count: Int64, last: DecodedMessage)] = [:]
-        var claimed = Set<UUID>(minimumCapacity: messages.count)
+        var claimed = Set<UUID>()
         for message in messages {
             switch message.item {
             case .event(let event):
-                if isNew(event.id), claimed.insert(event.id).inserted {
+                if event.mayRepeat, claimed.isEmpty { claimed.reserveCapacity(messages.count) }
+                if !event.mayRepeat || (isNew(event.id) && claimed.insert(event.id).inserted) {
                     counted.append(event)
-                    outcome.counted[event.type, default: 0] += 1
                 } else {
                     outcome.duplicates += 1
                 }
@@ -66,7 +71,9 @@ struct PreparedBatch: Sendable {
                 outcome.skipped[reason, default: 0] += 1
             }
         }
-        var writes = AggregateWriter.writes(for: BatchAggregate(counted))
+        let aggregate = BatchAggregate(counted)
+        outcome.counted = aggregate.types.mapValues { Int($0.count) }
+        var writes = AggregateWriter.writes(for: aggregate)
         if let skippedWrite = AggregateWriter.skippedWrite(skipped) { writes.append(skippedWrite) }
         return (writes, outcome)
     }

@@ -15,11 +15,9 @@ struct EventPublisher: Sendable {
     let names: KafkaNames
     let retryAfterSeconds: Int
 
-    func publish(_ events: [ValidatedEvent]) async throws(APIError) -> [UUID] {
+    func publish(_ events: [EncodedEvent]) async throws(APIError) -> [UUID] {
         let messages = events.map { event in
-            KafkaOutgoingMessage(
-                topic: names.topic(for: event.envelope), key: Array(event.envelope.partitionKey.utf8),
-                value: [UInt8](event.json))
+            KafkaOutgoingMessage(topic: names.topic(for: event.kind), key: event.key, value: event.json)
         }
         let started = ContinuousClock.now
         let results = await producer.send(messages)
@@ -30,10 +28,10 @@ struct EventPublisher: Sendable {
         for (index, result) in results.enumerated() {
             if case .failure(let error) = result { failures.append((index, error)) }
         }
-        let countsByType = Dictionary(events.map { ($0.envelope.type, 1) }, uniquingKeysWith: +)
+        let countsByType = Dictionary(events.map { ($0.type, 1) }, uniquingKeysWith: +)
         guard !failures.isEmpty else {
             for (type, count) in countsByType { RelayMetrics.accepted(type: type, count: count) }
-            return events.map(\.envelope.id)
+            return events.map(\.id)
         }
         let reason = Self.reason(for: failures.map(\.error))
         for (type, count) in countsByType { RelayMetrics.rejected(type: type, reason: reason, count: count) }
@@ -41,7 +39,7 @@ struct EventPublisher: Sendable {
         // the rest (retrying all is safe too when the events carry ids or an Idempotency-Key).
         let stored = results.enumerated().compactMap { index, result -> ErrorDocument.StoredEvent? in
             guard case .success = result else { return nil }
-            return ErrorDocument.StoredEvent(index: index, id: events[index].envelope.id.uuidString.lowercased())
+            return ErrorDocument.StoredEvent(index: index, id: events[index].id.uuidString.lowercased())
         }
         throw unavailable(failures: failures, stored: stored, total: events.count, reason: reason)
     }

@@ -132,6 +132,21 @@ struct CanonicalRequestTests {
         #expect(expectAgreement(body([.object(click)])))
     }
 
+    /// The fast path copies the properties of kinds without derived fields as sent, which holds
+    /// while a kind's `fieldValues` repeat its client fields unchanged: checked for every kind.
+    @Test("every registered kind's example request takes the fast path and agrees")
+    func everyKind() {
+        for kind in EventRegistry.standard.kinds {
+            let derived = Set(kind.fieldRules.filter { $0.request == .forbidden }.map(\.name))
+            let properties = kind.example.fieldValues.filter { !derived.contains($0.key) }
+            let request: JSONValue = [
+                "type": .string(kind.eventType), "occurredAt": "2024-05-01T12:00:00.123Z", "sessionId": "s",
+                "properties": .object(properties),
+            ]
+            #expect(expectAgreement(body(request)), "\(kind.eventType)")
+        }
+    }
+
     @Test("whitespace and any key order are read; the bytes out are canonical")
     func layouts() throws {
         let text = #"""

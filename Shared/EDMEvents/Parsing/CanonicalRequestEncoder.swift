@@ -99,9 +99,17 @@ private struct CanonicalRequestEncoder {
             clientID = id
         }
         let occurredAt = EventTimestamp.date(fromMilliseconds: occurred)
+        let rules = kind.fieldRules
         guard parser.limits.timeViolation(occurredAt: occurredAt, receivedAt: receivedAt, path: "occurredAt") == nil,
-            let typed = typedProperties(properties, kind: kind)
+            propertiesPass(properties, rules: rules)
         else { return nil }
+        // A kind with derived fields (a page load's deviceType) computes them in its typed init;
+        // the others' properties are the client's members as sent, so those are copied.
+        var typed: (any EventProperties)?
+        if rules.contains(where: { $0.request == .forbidden }) {
+            guard let built = typedProperties(properties, kind: kind) else { return nil }
+            typed = built
+        }
 
         var content: [UInt8] = []
         if deriveID != nil {
@@ -117,7 +125,18 @@ private struct CanonicalRequestEncoder {
         json += #"","occurredAt":""#.utf8
         EventTimestamp.append(milliseconds: occurred, to: &json)
         json += #"","properties":"#.utf8
-        JSONValue.object(typed.fieldValues).appendCanonical(to: &json)
+        if let typed {
+            JSONValue.object(typed.fieldValues).appendCanonical(to: &json)
+        } else {
+            json.append(UInt8(ascii: "{"))
+            for (position, member) in properties.sorted(by: { bytes.precedes($0.key, $1.key) }).enumerated() {
+                if position > 0 { json.append(UInt8(ascii: ",")) }
+                json += bytes.quoted(member.key)
+                json.append(UInt8(ascii: ":"))
+                json += bytes.quoted(member.value)
+            }
+            json.append(UInt8(ascii: "}"))
+        }
         json += receivedMembers
         json += bytes.quoted(session)
         json += #","source":"v1","type":"#.utf8
@@ -127,24 +146,32 @@ private struct CanonicalRequestEncoder {
         return EncodedEvent(kind: kind, id: id, key: Array(bytes.slice(session.range)), json: json)
     }
 
-    /// The typed properties, when every member passes its rule (request form), none is unknown
-    /// and none that is required is missing.
+    /// Whether every member passes its rule (request form), none is unknown and none that is
+    /// required is missing.
+    func propertiesPass(_ members: [(key: ByteText, value: ByteText)], rules: [FieldRule]) -> Bool {
+        let bytes = scanner.bytes
+        var matched = 0
+        for rule in rules {
+            guard let member = members.first(where: { bytes.equals($0.key, rule.name) }) else {
+                if rule.request == .required { return false }
+                continue
+            }
+            guard rule.request != .forbidden, bytes.accepts(member.value, rule.value), bytes.isWellFormed(member.value)
+            else { return false }
+            matched += 1
+        }
+        return matched == members.count
+    }
+
+    /// The typed properties of members that passed their rules.
     func typedProperties(_ members: [(key: ByteText, value: ByteText)], kind: any EventProperties.Type) -> (any EventProperties)? {
         let bytes = scanner.bytes
         var fields: [String: JSONValue] = [:]
         fields.reserveCapacity(members.count)
-        var matched = 0
-        for rule in kind.fieldRules {
-            guard let member = members.first(where: { bytes.equals($0.key, rule.name) }) else {
-                if rule.request == .required { return nil }
-                continue
-            }
-            guard rule.request != .forbidden, bytes.accepts(member.value, rule.value), let value = bytes.string(member.value)
-            else { return nil }
-            fields[rule.name] = .string(value)
-            matched += 1
+        for member in members {
+            guard let key = bytes.string(member.key), let value = bytes.string(member.value) else { return nil }
+            fields[key] = .string(value)
         }
-        guard matched == members.count else { return nil }
         return try? kind.init(fields: FieldReader(fields, path: "properties"))
     }
 

@@ -35,11 +35,11 @@ public enum DeviceType: String, Sendable, Hashable, Codable, CaseIterable {
         // the relay's hot path. Anything else is matched on Strings, by the same rules.
         if utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) {
             let ua = Array(utf8.lazy.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 })
-            let withoutCubot = ua.removingOccurrences(of: "cubot".utf8)
+            let withoutCubot = ua.removingOccurrences(of: "cubot")
             self = Self.classify(
                 isBlank: ua.allSatisfy { $0 == 0x20 || $0 == 0x09 },
-                isBot: { Self.botTokens.contains { withoutCubot.containsBytes($0.utf8) } || withoutCubot.ends(with: "bot".utf8) },
-                has: { ua.containsBytes($0.utf8) })
+                isBot: { Self.botTokens.contains { withoutCubot.containsBytes($0) } || withoutCubot.ends(with: "bot".utf8) },
+                has: { ua.containsBytes($0) })
             return
         }
         let ua = String(decoding: utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
@@ -84,14 +84,24 @@ public enum DeviceType: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 extension [UInt8] {
-    fileprivate func containsBytes(_ needle: String.UTF8View) -> Bool {
-        guard let first = needle.first, needle.count <= count else { return needle.isEmpty }
-        var start = 0
-        while start + needle.count <= count {
-            if self[start] == first, self[start..<(start + needle.count)].elementsEqual(needle) { return true }
-            start += 1
+    /// Substring search: memchr finds each candidate first byte, memcmp checks the rest.
+    fileprivate func containsBytes(_ needle: String) -> Bool {
+        var token = needle
+        return token.withUTF8 { (needleBytes: UnsafeBufferPointer<UInt8>) -> Bool in
+            withUnsafeBufferPointer { hay -> Bool in
+                guard let first = needleBytes.first, needleBytes.count <= hay.count, let base = hay.baseAddress else {
+                    return needleBytes.isEmpty
+                }
+                let last = hay.count - needleBytes.count
+                var start = 0
+                while start <= last {
+                    guard let found = memchr(base + start, Int32(first), last - start + 1) else { return false }
+                    if memcmp(found, needleBytes.baseAddress!, needleBytes.count) == 0 { return true }
+                    start = base.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
+                }
+                return false
+            }
         }
-        return false
     }
 
     fileprivate func ends(with suffix: String.UTF8View) -> Bool {
@@ -100,8 +110,9 @@ extension [UInt8] {
 
     /// Every non-overlapping occurrence removed in one pass from the left, as
     /// `replacingOccurrences(of:with: "")` does.
-    fileprivate func removingOccurrences(of needle: String.UTF8View) -> [UInt8] {
-        guard containsBytes(needle) else { return self }
+    fileprivate func removingOccurrences(of token: String) -> [UInt8] {
+        guard containsBytes(token) else { return self }
+        let needle = token.utf8
         var result: [UInt8] = []
         var start = 0
         while start < count {

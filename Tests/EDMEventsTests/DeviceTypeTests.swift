@@ -40,4 +40,19 @@ struct DeviceTypeTests {
         #expect(DeviceType(userAgent: "CURL/8.0") == .bot)
         #expect(DeviceType(userAgent: "mozilla/5.0 (IPHONE)") == .mobile)
     }
+
+    /// ASCII user agents are matched on bytes, others on Strings: a non-ASCII prefix (which no
+    /// rule looks at) sends the same agent down the other path, which must agree.
+    @Test("the byte path and the String path classify alike")
+    func pathsAgree() {
+        for (userAgent, expected, label) in Self.table where !userAgent.allSatisfy({ $0 == " " }) {
+            #expect(DeviceType(userAgent: "é " + userAgent) == expected, "\(label)")
+        }
+        let pieces = ["bot", "cu", "cubot", "Bot/", " ", "\t", "iPad", "android", "mobi", "tablet pc", "Tablet", "x11", "crawler", "CUBOT", "/", ";"]
+        var generator = SeededGenerator(seed: 0xDE71CE)
+        for _ in 0..<2000 {
+            let userAgent = (0..<Int.random(in: 1...6, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(DeviceType(userAgent: userAgent) == DeviceType(userAgent: "é " + userAgent) || userAgent.allSatisfy { $0 == " " || $0 == "\t" }, "\(userAgent)")
+        }
+    }
 }

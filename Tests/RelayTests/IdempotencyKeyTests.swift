@@ -42,6 +42,24 @@ struct IdempotencyKeyTests {
         }
     }
 
+    @Test("a retry read by the other parsing path gets the same ids and counts as a retry, not a reuse")
+    func retryAcrossParsingPaths() async throws {
+        let harness = try RelayHarness()
+        let batch = JSONValue.array([Payloads.click(buttonId: "b/1"), Payloads.click(), Payloads.pageload()])
+        // The compact body takes the byte-level fast path; the same JSON with an escaped slash
+        // and whitespace only parses on the general path.
+        let compact = batch.text
+        let escaped = " " + compact.replacingOccurrences(of: "b/1", with: #"b\/1"#) + "\n"
+        #expect(compact != escaped)
+        try await harness.run { client in
+            let first = try await client.post("/v1/events", compact, headers: Self.headers("order-9"))
+            let retry = try await client.post("/v1/events", escaped, headers: Self.headers("order-9"))
+            #expect(first.status == .accepted && retry.status == .accepted, "\(retry.text)")
+            #expect(first.acceptedIDs.count == 3)
+            #expect(first.acceptedIDs == retry.acceptedIDs)
+        }
+    }
+
     @Test("the same key with a different body is a 422; a malformed key is a 400")
     func reuseAndMalformedKeys() async throws {
         let harness = try RelayHarness()

@@ -22,18 +22,11 @@ enum CanonicalEnvelopeDecoder {
 /// A cursor over one canonical envelope. Every method returns nil (or false) as soon as the
 /// bytes leave the canonical shape; nothing here throws or traps.
 private struct CanonicalReader {
-    let bytes: UnsafeBufferPointer<UInt8>
+    let bytes: JSONBytes
     var index = 0
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
-        self.bytes = bytes
-    }
-
-    /// A string's bytes (without quotes) and how many Unicode scalars it holds.
-    struct Text {
-        let range: Range<Int>
-        let scalars: Int
-        let isASCII: Bool
+    init(_ buffer: UnsafeBufferPointer<UInt8>) {
+        bytes = JSONBytes(buffer: buffer)
     }
 
     mutating func envelope(registry: EventRegistry, limits: ValidationLimits) -> EventEnvelope? {
@@ -46,11 +39,11 @@ private struct CanonicalReader {
 
         // Top-level rules (EventEnvelope.fieldRules): type names a registered kind, id is a
         // UUID, the times are RFC 3339, sessionId is 1...128 characters, source is known.
-        guard let typeName = string(typeText), let kind = registry.kind(named: typeName),
-            let uuid = uuid(id),
-            let occurredMilliseconds = timestamp(occurred), let receivedMilliseconds = timestamp(received),
-            (1...128).contains(session.scalars), let sessionId = string(session),
-            let sourceName = string(sourceText), let source = EventSource(rawValue: sourceName)
+        guard let typeName = bytes.string(typeText), let kind = registry.kind(named: typeName),
+            let uuid = bytes.uuid(id),
+            let occurredMilliseconds = bytes.timestamp(occurred), let receivedMilliseconds = bytes.timestamp(received),
+            (1...128).contains(session.scalars), let sessionId = bytes.string(session),
+            let sourceName = bytes.string(sourceText), let source = EventSource(rawValue: sourceName)
         else { return nil }
         let occurredAt = EventTimestamp.date(fromMilliseconds: occurredMilliseconds)
         let receivedAt = EventTimestamp.date(fromMilliseconds: receivedMilliseconds)
@@ -68,108 +61,21 @@ private struct CanonicalReader {
 
     /// The properties as the general path would keep them, when every member passes its rule,
     /// none is unknown and none that is required is missing.
-    func propertyFields(_ members: [(key: Text, value: Text)], rules: [FieldRule]) -> [String: JSONValue]? {
+    func propertyFields(_ members: [(key: ByteText, value: ByteText)], rules: [FieldRule]) -> [String: JSONValue]? {
         var fields: [String: JSONValue] = [:]
         fields.reserveCapacity(members.count)
         var matched = 0
         for rule in rules {
-            guard let member = members.first(where: { equals($0.key, rule.name) }) else {
+            guard let member = members.first(where: { bytes.equals($0.key, rule.name) }) else {
                 if rule.envelope == .required { return nil }
                 continue
             }
-            guard rule.envelope != .forbidden, accepts(member.value, rule.value), let value = string(member.value)
+            guard rule.envelope != .forbidden, bytes.accepts(member.value, rule.value), let value = bytes.string(member.value)
             else { return nil }
             fields[rule.name] = .string(value)
             matched += 1
         }
         return matched == members.count ? fields : nil
-    }
-
-    /// The checks of `RuleChecker` for a string value, on its bytes.
-    func accepts(_ text: Text, _ rule: ValueRule) -> Bool {
-        switch rule {
-        case .text(let textRule):
-            guard textRule.length.contains(text.scalars) else { return false }
-            switch textRule.format {
-            case .plain:
-                return true  // control characters never reach here (see `text()`)
-            case .httpURL:
-                return isHTTPURL(text)
-            case .uuid:
-                return uuid(text) != nil
-            case .timestamp:
-                return timestamp(text) != nil
-            }
-        case .oneOf(let allowed):
-            guard let value = string(text) else { return false }
-            return allowed.contains(value)
-        case .constant(let expected):
-            return string(text) == expected
-        case .integer, .object, .anyObject:
-            return false
-        }
-    }
-
-    func isHTTPURL(_ text: Text) -> Bool {
-        // No whitespace (control characters are already excluded).
-        for position in text.range where bytes[position] == 0x20 { return false }
-        var head: [UInt8] = []
-        for position in text.range.prefix(8) {
-            let byte = bytes[position]
-            head.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
-        }
-        let scheme = head.starts(with: "https://".utf8) ? 8 : head.starts(with: "http://".utf8) ? 7 : 0
-        return scheme > 0 && text.range.count > scheme
-    }
-
-    // MARK: Values
-
-    func string(_ text: Text) -> String? {
-        let slice = UnsafeBufferPointer(rebasing: bytes[text.range])
-        if text.isASCII { return String(decoding: slice, as: UTF8.self) }
-        // The general parser rejects ill-formed UTF-8 (overlong forms, surrogates, above
-        // U+10FFFF) as malformed JSON; the standard library's validation rejects the same.
-        return String(validating: slice, as: UTF8.self)
-    }
-
-    func equals(_ text: Text, _ name: String) -> Bool {
-        guard text.isASCII, text.range.count == name.utf8.count else { return false }
-        return name.utf8.elementsEqual(UnsafeBufferPointer(rebasing: bytes[text.range]))
-    }
-
-    /// 8-4-4-4-12 hex digits, either case (``TextFormat/uuid``).
-    func uuid(_ text: Text) -> UUID? {
-        guard text.range.count == 36 else { return nil }
-        var raw: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        let valid = withUnsafeMutableBytes(of: &raw) { out -> Bool in
-            var position = text.range.lowerBound
-            for byteIndex in 0..<16 {
-                if byteIndex == 4 || byteIndex == 6 || byteIndex == 8 || byteIndex == 10 {
-                    guard bytes[position] == UInt8(ascii: "-") else { return false }
-                    position += 1
-                }
-                guard let high = Self.hexValue(bytes[position]), let low = Self.hexValue(bytes[position + 1])
-                else { return false }
-                out[byteIndex] = high << 4 | low
-                position += 2
-            }
-            return true
-        }
-        return valid ? UUID(uuid: raw) : nil
-    }
-
-    static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case 0x30...0x39: byte - 0x30
-        case 0x41...0x46: byte - 0x41 + 10
-        case 0x61...0x66: byte - 0x61 + 10
-        default: nil
-        }
-    }
-
-    func timestamp(_ text: Text) -> Int64? {
-        guard text.isASCII else { return nil }
-        return EventTimestamp.milliseconds(fromUTF8: UnsafeBufferPointer(rebasing: bytes[text.range]))
     }
 
     // MARK: Syntax
@@ -178,46 +84,28 @@ private struct CanonicalReader {
         let count = literal.utf8CodeUnitCount
         guard bytes.count - index >= count else { return false }
         let matches = literal.withUTF8Buffer { expected in
-            memcmp(bytes.baseAddress! + index, expected.baseAddress!, count) == 0
+            memcmp(bytes.buffer.baseAddress! + index, expected.baseAddress!, count) == 0
         }
         if matches { index += count }
         return matches
     }
 
     /// A string without escapes or control characters (those go to the general path).
-    mutating func text() -> Text? {
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
-        let start = index + 1
-        var position = start
-        var continuationBytes = 0
-        var isASCII = true
-        while position < bytes.count {
-            let byte = bytes[position]
-            if byte == UInt8(ascii: "\"") {
-                index = position + 1
-                return Text(range: start..<position, scalars: position - start - continuationBytes, isASCII: isASCII)
-            }
-            if byte < 0x20 || byte == 0x7F || byte == UInt8(ascii: "\\") { return nil }
-            if byte >= 0x80 {
-                isASCII = false
-                if byte & 0xC0 == 0x80 { continuationBytes += 1 }
-            }
-            position += 1
-        }
-        return nil
+    mutating func text() -> ByteText? {
+        guard let (text, end) = bytes.text(at: index) else { return nil }
+        index = end
+        return text
     }
 
     /// The members of an object whose opening brace was consumed: string keys and values only,
     /// keys strictly ascending (the canonical order, which also rules out duplicates).
-    mutating func members() -> [(key: Text, value: Text)]? {
-        var members: [(key: Text, value: Text)] = []
+    mutating func members() -> [(key: ByteText, value: ByteText)]? {
+        var members: [(key: ByteText, value: ByteText)] = []
         if skip("}") { return members }
         while true {
             guard let key = text(), key.isASCII, skip(":"), let value = text() else { return nil }
             if let previous = members.last?.key {
-                let ordered = UnsafeBufferPointer(rebasing: bytes[previous.range])
-                    .lexicographicallyPrecedes(UnsafeBufferPointer(rebasing: bytes[key.range]))
-                guard ordered else { return nil }
+                guard bytes.precedes(previous, key) else { return nil }
             }
             members.append((key, value))
             if skip("}") { return members }

@@ -54,15 +54,40 @@ public enum EventTimestamp {
     private static let referenceOffset: Int64 = 978_307_200_000
 
     static func string(fromMilliseconds value: Int64) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        append(milliseconds: value, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the canonical form of `value` (clamped to years 0000–9999, so always 24 bytes)
+    /// to `output`, for encoders that write bytes rather than strings.
+    static func append(milliseconds value: Int64, to output: inout [UInt8]) {
         let clamped = min(max(value, minimumMilliseconds), maximumMilliseconds)
         let (days, millisOfDay) = CivilDate.floorDivide(clamped, 86_400_000)
         let (year, month, day) = CivilDate.date(fromDays: days)
-        let hour = millisOfDay / 3_600_000
-        let minute = millisOfDay / 60_000 % 60
-        let second = millisOfDay / 1000 % 60
-        let millis = millisOfDay % 1000
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):"
-            + "\(pad(second, 2)).\(pad(millis, 3))Z"
+        func digits(_ number: Int64, _ width: Int) {
+            var divisor: Int64 = 1
+            for _ in 1..<width { divisor *= 10 }
+            while divisor > 0 {
+                output.append(UInt8(ascii: "0") + UInt8(number / divisor % 10))
+                divisor /= 10
+            }
+        }
+        digits(year, 4)
+        output.append(UInt8(ascii: "-"))
+        digits(month, 2)
+        output.append(UInt8(ascii: "-"))
+        digits(day, 2)
+        output.append(UInt8(ascii: "T"))
+        digits(millisOfDay / 3_600_000, 2)
+        output.append(UInt8(ascii: ":"))
+        digits(millisOfDay / 60_000 % 60, 2)
+        output.append(UInt8(ascii: ":"))
+        digits(millisOfDay / 1000 % 60, 2)
+        output.append(UInt8(ascii: "."))
+        digits(millisOfDay % 1000, 3)
+        output.append(UInt8(ascii: "Z"))
     }
 
     /// The parser behind ``date(from:)``; also used by the validator, so what it accepts is what
@@ -130,12 +155,5 @@ public enum EventTimestamp {
         let days = CivilDate.days(fromYear: year, month: month, day: day)
         let local = ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis
         return local - offsetMinutes * 60_000
-    }
-
-    // MARK: - Calendar arithmetic (proleptic Gregorian, H. Hinnant's algorithms)
-
-    private static func pad(_ value: Int64, _ width: Int) -> String {
-        let digits = String(value)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 }

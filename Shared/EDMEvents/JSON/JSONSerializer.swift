@@ -9,10 +9,20 @@ extension JSONValue {
     /// A non-finite `.double` (only constructible by hand) is written as `null`, as JavaScript
     /// does, so the output is always valid JSON.
     public func serialized(pretty: Bool = false) -> Data {
+        Data(serializedBytes(pretty: pretty))
+    }
+
+    /// ``serialized(pretty:)`` as an array, for callers that hand bytes on (Kafka, hashes).
+    public func serializedBytes(pretty: Bool = false) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(256)
         write(to: &output, pretty: pretty, indent: 0)
-        return Data(output)
+        return output
+    }
+
+    /// Appends the compact canonical bytes of this value to `output`.
+    func appendCanonical(to output: inout [UInt8]) {
+        write(to: &output, pretty: false, indent: 0)
     }
 
     private func write(to output: inout [UInt8], pretty: Bool, indent: Int) {
@@ -56,7 +66,7 @@ extension JSONValue {
         output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * 2))
     }
 
-    private static func writeString(_ value: String, to output: inout [UInt8]) {
+    static func writeString(_ value: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         for byte in value.utf8 {
             switch byte {

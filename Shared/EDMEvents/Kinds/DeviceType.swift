@@ -29,26 +29,47 @@ public enum DeviceType: String, Sendable, Hashable, Codable, CaseIterable {
     /// Known blind spot: iPadOS 13+ Safari asks for desktop sites and sends a Macintosh user
     /// agent, so those iPads count as desktop (the header alone cannot tell them apart).
     public init(userAgent: String) {
-        let ua = String(decoding: userAgent.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
-        func has(_ token: String) -> Bool { ua.contains(token) }
+        let utf8 = userAgent.utf8
+        // ASCII without CR (so no "\r\n" grapheme) compares the same byte by byte as Character
+        // by Character: the common case is matched on bytes, far cheaper than String search on
+        // the relay's hot path. Anything else is matched on Strings, by the same rules.
+        if utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) {
+            let ua = Array(utf8.lazy.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 })
+            let withoutCubot = ua.removingOccurrences(of: "cubot")
+            self = Self.classify(
+                isBlank: ua.allSatisfy { $0 == 0x20 || $0 == 0x09 },
+                isBot: { Self.botTokens.contains { withoutCubot.containsBytes($0) } || withoutCubot.ends(with: "bot".utf8) },
+                has: { ua.containsBytes($0) })
+            return
+        }
+        let ua = String(decoding: utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
         // The phone brand Cubot would otherwise match the generic `bot` tokens.
         let withoutCubot = ua.replacingOccurrences(of: "cubot", with: "")
-        if ua.allSatisfy({ $0 == " " || $0 == "\t" }) {
-            self = .other
-        } else if Self.botTokens.contains(where: withoutCubot.contains) || withoutCubot.hasSuffix("bot") {
-            self = .bot
+        self = Self.classify(
+            isBlank: ua.allSatisfy { $0 == " " || $0 == "\t" },
+            isBot: { Self.botTokens.contains(where: withoutCubot.contains) || withoutCubot.hasSuffix("bot") },
+            has: { ua.contains($0) })
+    }
+
+    /// The rules above, over a lowercased user agent: blank, a bot token (with Cubot removed),
+    /// then the substring tests.
+    private static func classify(isBlank: Bool, isBot: () -> Bool, has: (String) -> Bool) -> DeviceType {
+        if isBlank {
+            .other
+        } else if isBot() {
+            .bot
         } else if has("ipad") || (has("tablet") && !has("tablet pc")) || has("kindle") || has("silk/")
             || has("playbook") || (has("android") && !has("mobi"))
         {
-            self = .tablet
+            .tablet
         } else if ["iphone", "ipod", "android", "mobi", "windows phone", "blackberry", "bb10", "opera mini", "webos"]
             .contains(where: has)
         {
-            self = .mobile
+            .mobile
         } else if ["windows nt", "macintosh", "x11", "cros", "linux"].contains(where: has) {
-            self = .desktop
+            .desktop
         } else {
-            self = .other
+            .other
         }
     }
 
@@ -60,4 +81,48 @@ public enum DeviceType: String, Sendable, Hashable, Codable, CaseIterable {
         "curl/", "wget/", "httpie/", "python-requests", "python-urllib", "aiohttp", "go-http-client",
         "okhttp", "java/", "apache-httpclient", "libwww-perl", "node-fetch", "axios/", "postmanruntime",
     ]
+}
+
+extension [UInt8] {
+    /// Substring search: memchr finds each candidate first byte, memcmp checks the rest.
+    fileprivate func containsBytes(_ needle: String) -> Bool {
+        var token = needle
+        return token.withUTF8 { (needleBytes: UnsafeBufferPointer<UInt8>) -> Bool in
+            withUnsafeBufferPointer { hay -> Bool in
+                guard let first = needleBytes.first, needleBytes.count <= hay.count, let base = hay.baseAddress else {
+                    return needleBytes.isEmpty
+                }
+                let last = hay.count - needleBytes.count
+                var start = 0
+                while start <= last {
+                    guard let found = memchr(base + start, Int32(first), last - start + 1) else { return false }
+                    if memcmp(found, needleBytes.baseAddress!, needleBytes.count) == 0 { return true }
+                    start = base.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
+                }
+                return false
+            }
+        }
+    }
+
+    fileprivate func ends(with suffix: String.UTF8View) -> Bool {
+        count >= suffix.count && self[(count - suffix.count)...].elementsEqual(suffix)
+    }
+
+    /// Every non-overlapping occurrence removed in one pass from the left, as
+    /// `replacingOccurrences(of:with: "")` does.
+    fileprivate func removingOccurrences(of token: String) -> [UInt8] {
+        guard containsBytes(token) else { return self }
+        let needle = token.utf8
+        var result: [UInt8] = []
+        var start = 0
+        while start < count {
+            if start + needle.count <= count, self[start..<(start + needle.count)].elementsEqual(needle) {
+                start += needle.count
+            } else {
+                result.append(self[start])
+                start += 1
+            }
+        }
+        return result
+    }
 }

@@ -1,3 +1,4 @@
+import EDMEvents
 import EDMHTTP
 import Metrics
 
@@ -27,7 +28,8 @@ public enum RelayMetrics {
     public static let unknownType = "unknown"
 
     static func accepted(type: String, count: Int = 1) {
-        Counter(label: "relay_events_accepted_total", dimensions: [("type", type)]).increment(by: count)
+        (acceptedCounters[type] ?? Counter(label: "relay_events_accepted_total", dimensions: [("type", type)]))
+            .increment(by: count)
     }
 
     static func rejected(type: String, reason: RejectionReason, count: Int = 1) {
@@ -36,12 +38,22 @@ public enum RelayMetrics {
     }
 
     static func produceDuration(_ duration: Duration) {
-        Timer(label: "relay_produce_duration_seconds").recordNanoseconds(nanoseconds(duration))
+        produceTimer.recordNanoseconds(nanoseconds(duration))
     }
 
     static func queueDepth(_ depth: Int) {
-        Gauge(label: "relay_producer_queue_depth").record(depth)
+        queueDepthGauge.record(depth)
     }
+
+    // The metrics every accepted request records, made once: making one asks the registry
+    // (a lock, a lookup and the name sanitizer's strings) on every request otherwise. Created on
+    // first use, which comes after `PrometheusMetrics.bootstrap()` in the composition root.
+    private static let acceptedCounters = Dictionary(
+        uniqueKeysWithValues: EventRegistry.standard.typeNames.map {
+            ($0, Counter(label: "relay_events_accepted_total", dimensions: [("type", $0)]))
+        })
+    private static let produceTimer = Timer(label: "relay_produce_duration_seconds")
+    private static let queueDepthGauge = Gauge(label: "relay_producer_queue_depth")
 
     private static func nanoseconds(_ duration: Duration) -> Int64 {
         let (seconds, attoseconds) = duration.components

@@ -16,12 +16,12 @@ struct EventPublisher: Sendable {
     let names: KafkaNames
     let retryAfterSeconds: Int
 
-    func publish(_ events: [ValidatedEvent]) async throws(APIError) -> [UUID] {
+    func publish(_ events: [EncodedEvent]) async throws(APIError) -> [UUID] {
         let tracing = ProducerTracing()
         var sends: [ProducerTracing.Send] = []
         sends.reserveCapacity(events.count)
         let messages = events.enumerated().map { index, event in
-            let message = RecordBuilder.message(for: event, topic: names.topic(for: event.envelope), index: index, tracing: tracing)
+            let message = RecordBuilder.message(for: event, topic: names.topic(for: event.kind), index: index, tracing: tracing)
             sends.append(message.send)
             return message.record
         }
@@ -35,10 +35,10 @@ struct EventPublisher: Sendable {
         for (index, result) in results.enumerated() {
             if case .failure(let error) = result { failures.append((index, error)) }
         }
-        let countsByType = Dictionary(events.map { ($0.envelope.type, 1) }, uniquingKeysWith: +)
+        let countsByType = Dictionary(events.map { ($0.type, 1) }, uniquingKeysWith: +)
         guard !failures.isEmpty else {
             for (type, count) in countsByType { RelayMetrics.accepted(type: type, count: count) }
-            return events.map(\.envelope.id)
+            return events.map(\.id)
         }
         let reason = Self.reason(for: failures.map(\.error))
         for (type, count) in countsByType { RelayMetrics.rejected(type: type, reason: reason, count: count) }
@@ -46,7 +46,7 @@ struct EventPublisher: Sendable {
         // the rest (retrying all is safe too when the events carry ids or an Idempotency-Key).
         let stored = results.enumerated().compactMap { index, result -> ErrorDocument.StoredEvent? in
             guard case .success = result else { return nil }
-            return ErrorDocument.StoredEvent(index: index, id: events[index].envelope.id.uuidString.lowercased())
+            return ErrorDocument.StoredEvent(index: index, id: events[index].id.uuidString.lowercased())
         }
         throw unavailable(failures: failures, stored: stored, total: events.count, reason: reason)
     }

@@ -30,14 +30,15 @@ struct IdempotencyKey: Sendable, Hashable {
         return IdempotencyKey(value: value)
     }
 
-    /// The id of the event at `index` of the request, whose JSON (as sent) is `content`.
-    func eventID(index: Int, content: JSONValue) -> UUID {
+    /// The id of the event at `index` of the request, whose canonical JSON as sent
+    /// (`JSONValue.serializedBytes()`, whichever path read it) is `content`.
+    func eventID(index: Int, content: [UInt8]) -> UUID {
         DerivedEventID.make(
-            namespace: "edm-idempotency-key", [value, String(index), String(decoding: content.serialized(), as: UTF8.self)])
+            namespace: "edm-idempotency-key", [value, String(index), String(decoding: content, as: UTF8.self)])
     }
 
-    /// A digest of a whole request body, to tell a retry from a reuse of the key.
-    static func digest(of body: JSONValue) -> UUID {
-        DerivedEventID.make(namespace: "edm-request-body", bytes: body.serialized())
+    /// A digest of a whole request body's canonical JSON, to tell a retry from a reuse of the key.
+    static func digest(of canonicalBody: [UInt8]) -> UUID {
+        DerivedEventID.make(namespace: "edm-request-body", bytes: canonicalBody)
     }
 }

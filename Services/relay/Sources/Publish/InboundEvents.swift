@@ -17,15 +17,24 @@ struct InboundEvents: Sendable {
         parser = EventParser(limits: limits.validation, makeID: EventIDs.random)
     }
 
-    /// A parsed request: its events, and, when it carries an Idempotency-Key, a digest of the
-    /// body to tell a retry from a reuse of the key (computed only then: it costs a serialization).
+    /// A parsed request: its events, encoded for Kafka, and, when it carries an Idempotency-Key,
+    /// a digest of the body to tell a retry from a reuse of the key (computed only then: it costs
+    /// a serialization).
     struct Parsed: Sendable {
-        let events: [ValidatedEvent]
+        let events: [EncodedEvent]
         let bodyDigest: UUID?
     }
 
     /// A `POST /v1/events` body: one event object or an array of them; `type` comes from each event.
+    ///
+    /// What clients usually send is read in one pass straight into envelope bytes
+    /// (`EventParser.encodeRequest`); anything else, and every error, takes the general path
+    /// below, which gives the same events wherever both accept.
     func parseV1(_ body: Data, receivedAt: Date, key: IdempotencyKey? = nil) throws(APIError) -> Parsed {
+        let deriveID = key.map { key in { (index: Int, content: [UInt8]) in key.eventID(index: index, content: content) } }
+        if let request = parser.encodeRequest(body, receivedAt: receivedAt, maxEvents: limits.maxBatchEvents, deriveID: deriveID) {
+            return Parsed(events: request.events, bodyDigest: request.canonicalBody.map(IdempotencyKey.digest(of:)))
+        }
         let root: JSONValue
         do {
             // The batch limit holds while parsing: elements past it are never built.
@@ -55,10 +64,10 @@ struct InboundEvents: Sendable {
                     message: "the batch has \(elements.count) events; the limit is \(limits.maxBatchEvents)")
             }
             let events = try validate(elements, type: nil, source: .v1, receivedAt: receivedAt, batch: true, key: key)
-            return Parsed(events: events, bodyDigest: key.map { _ in IdempotencyKey.digest(of: root) })
+            return Parsed(events: events, bodyDigest: key.map { _ in IdempotencyKey.digest(of: root.serializedBytes()) })
         default:
             let events = try validate([root], type: nil, source: .v1, receivedAt: receivedAt, batch: false, key: key)
-            return Parsed(events: events, bodyDigest: key.map { _ in IdempotencyKey.digest(of: root) })
+            return Parsed(events: events, bodyDigest: key.map { _ in IdempotencyKey.digest(of: root.serializedBytes()) })
         }
     }
 
@@ -66,7 +75,7 @@ struct InboundEvents: Sendable {
     func parseLegacy(_ body: Data, type: String, receivedAt: Date, key: IdempotencyKey? = nil) throws(APIError) -> Parsed {
         let root = try parseJSON(body, type: type)
         let events = try validate([root], type: type, source: .legacy, receivedAt: receivedAt, batch: false, key: key)
-        return Parsed(events: events, bodyDigest: key.map { _ in IdempotencyKey.digest(of: root) })
+        return Parsed(events: events, bodyDigest: key.map { _ in IdempotencyKey.digest(of: root.serializedBytes()) })
     }
 
     private func parseJSON(_ body: Data, type: String) throws(APIError) -> JSONValue {
@@ -88,8 +97,8 @@ struct InboundEvents: Sendable {
     private func validate(
         _ elements: [JSONValue], type: String?, source: EventSource, receivedAt: Date, batch: Bool,
         key: IdempotencyKey?
-    ) throws(APIError) -> [ValidatedEvent] {
-        var events: [ValidatedEvent] = []
+    ) throws(APIError) -> [EncodedEvent] {
+        var events: [EncodedEvent] = []
         var violations: [Violation] = []
         var rejectedTypes: [String] = []
         for (index, element) in elements.enumerated() {
@@ -98,19 +107,19 @@ struct InboundEvents: Sendable {
             case .success(var envelope):
                 // An event without its own id gets one derived from the key: the same on a retry.
                 if let key, source == .legacy || element["id"] == nil {
-                    envelope = envelope.withID(key.eventID(index: index, content: element))
+                    envelope = envelope.withID(key.eventID(index: index, content: element.serializedBytes()))
                 }
-                let json = envelope.jsonData()
+                let event = EncodedEvent(envelope)
                 if source == .v1, element["id"] != nil, RelayEventID.isRelayAssigned(envelope.id) {
                     found = [Self.resentRelayID]
-                } else if json.count > limits.validation.maxEventBytes {
+                } else if event.json.count > limits.validation.maxEventBytes {
                     found = [
                         Violation(
                             path: "", code: .tooLong,
-                            message: "the event is \(json.count) bytes as stored; the limit is \(limits.validation.maxEventBytes)")
+                            message: "the event is \(event.json.count) bytes as stored; the limit is \(limits.validation.maxEventBytes)")
                     ]
                 } else {
-                    events.append(ValidatedEvent(envelope: envelope, json: json))
+                    events.append(event)
                 }
             case .failure(let failure):
                 found = failure.violations
@@ -121,7 +130,7 @@ struct InboundEvents: Sendable {
         }
         guard violations.isEmpty else {
             for rejected in rejectedTypes { RelayMetrics.rejected(type: rejected, reason: .invalid) }
-            for event in events { RelayMetrics.rejected(type: event.envelope.type, reason: .batchRejected) }
+            for event in events { RelayMetrics.rejected(type: event.type, reason: .batchRejected) }
             throw Self.unprocessable(violations)
         }
         return events
@@ -150,10 +159,4 @@ struct InboundEvents: Sendable {
                 .joined(separator: "; ") + (count > 3 ? "; ..." : ""),
             details: violations.map { APIError.Detail(path: $0.path, message: $0.message, code: $0.code.rawValue) })
     }
-}
-
-/// An event that passed validation, with the canonical JSON that goes to Kafka (encoded once).
-struct ValidatedEvent: Sendable {
-    let envelope: EventEnvelope
-    let json: Data
 }

@@ -7,16 +7,17 @@ import EDMTracing
 /// ``EventRecordHeaders``), so consumers know what a record is without parsing it.
 enum RecordBuilder {
     static func message(
-        for event: ValidatedEvent, topic: String, index: Int, tracing: ProducerTracing
+        for event: EncodedEvent, topic: String, index: Int, tracing: ProducerTracing
     ) -> (record: KafkaOutgoingMessage, send: ProducerTracing.Send) {
-        let envelope = event.envelope
         let send = tracing.start(
-            topic: topic, key: envelope.partitionKey, messageID: envelope.id.uuidString.lowercased(), index: index)
+            topic: topic, key: String(decoding: event.key, as: UTF8.self), messageID: event.id.uuidString.lowercased(),
+            index: index)
+        // Both parsing paths write the current envelope version.
         let headers = EventRecordHeaders(
-            eventType: envelope.type, schemaVersion: envelope.schemaVersion, traceParent: send.traceParent,
+            eventType: event.type, schemaVersion: EventEnvelope.currentSchemaVersion, traceParent: send.traceParent,
             traceState: tracing.traceState)
         let record = KafkaOutgoingMessage(
-            topic: topic, key: Array(envelope.partitionKey.utf8), value: [UInt8](event.json),
+            topic: topic, key: event.key, value: event.json,
             headers: send.tracerHeaders.isEmpty ? headers.kafkaHeaders : headers.kafkaHeaders + send.tracerHeaders)
         return (record, send)
     }

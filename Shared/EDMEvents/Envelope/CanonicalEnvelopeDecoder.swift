@@ -105,7 +105,7 @@ private struct CanonicalReader {
             return allowed.contains(value)
         case .constant(let expected):
             return string(text) == expected
-        case .integer, .object, .anyObject:
+        case .integer, .boolean, .object, .anyObject:
             return false
         }
     }

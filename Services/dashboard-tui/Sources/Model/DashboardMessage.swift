@@ -9,6 +9,8 @@ public enum DashboardMessage: Sendable {
     case replayStarted
     case statsStatus(LinkStatus)
     case historyLoaded(HistorySnapshot)
+    /// Recent alerts from stats (`GET /v1/alerts`).
+    case alertsLoaded([AlertBoard.Entry])
     case key(Key)
     case resize(TerminalSize)
     /// The clock moved: `now` is wall time, `monotonicSecond` a steady seconds counter.
@@ -25,6 +27,8 @@ public enum DashboardEffect: Sendable, Equatable {
 /// One text frame of the stream, decoded: an event or a control frame (an object with `kind`).
 public enum StreamFrame: Sendable, Equatable {
     case event(LiveEvent)
+    /// An event of type `alert`: shown in the alerts panel, never counted as an event.
+    case alert(AlertBoard.Entry)
     /// Replay is over; `replayed` history events came before.
     case live(replayed: Int)
     /// The server dropped `count` events for us (we were too slow): live counts miss them.

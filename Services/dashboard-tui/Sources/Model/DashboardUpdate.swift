@@ -38,6 +38,9 @@ extension DashboardModel {
             settleReloadAt = nextLoadSettles ? nil : now.addingTimeInterval(Self.settleSeconds)
             nextLoadSettles = false
             return []
+        case .alertsLoaded(let entries):
+            alerts.add(entries)
+            return []
         case .key(let key):
             return press(key)
         case .resize:
@@ -56,6 +59,9 @@ extension DashboardModel {
             if ledger.add(event) && !replaying { rate.record(atSecond: monotonicSecond) }
             feed.append(event)
             if ledger.count > Self.ledgerReloadThreshold { return requestReload() }
+            return []
+        case .alert(let entry):
+            alerts.add([entry])
             return []
         case .live:
             replaying = false

@@ -24,8 +24,8 @@ struct EDMBench: AsyncParsableCommand {
     @Option(help: "Payload size in bytes.")
     var payloadSize: Int = 200
 
-    @Option(help: "Comma-separated parts to run: kafka, relay, stats, stream, dashboard, decode.")
-    var only: String = "kafka,relay,stats,stream,dashboard,decode"
+    @Option(help: "Comma-separated parts to run: kafka, relay, stats, stream, alerts, dashboard, decode.")
+    var only: String = "kafka,relay,stats,stream,alerts,dashboard,decode"
 
     func run() async throws {
         var logger = Logger(label: "edm-bench")
@@ -49,6 +49,9 @@ struct EDMBench: AsyncParsableCommand {
         }
         if parts.contains("stream") {
             try await StreamBenchmark().run(bootstrap: broker.bootstrap, report: &rows)
+        }
+        if parts.contains("alerts") {
+            try await AlertsBenchmark().run(bootstrap: broker.bootstrap, report: &rows)
         }
         if parts.contains("dashboard") {
             try await DashboardBenchmark().run(report: &rows)

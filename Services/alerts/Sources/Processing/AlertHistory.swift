@@ -35,7 +35,18 @@ struct AlertHistory: Sendable {
         configuration.clientID = clientID
         configuration.extraProperties = ["fetch.wait.max.ms": String(fetchWait.milliseconds)]
         let consumer = try KafkaConsumer(connection: connection, configuration: configuration, logger: logger)
-        defer { Task { await consumer.close() } }
+        do {
+            let alerts = try await drain(consumer, ranges: ranges)
+            await consumer.close()
+            return alerts
+        } catch {
+            await consumer.close()
+            throw error
+        }
+    }
+
+    private func drain(_ consumer: KafkaConsumer, ranges: [TopicPartition: Range<Int64>]) async throws -> [AlertProperties] {
+        var ranges = ranges
         let decoder = EventRecordDecoder(names: names)
         let deadline = ContinuousClock.now + timeout
         var alerts: [AlertProperties] = []

@@ -97,41 +97,48 @@ public final class AlertProcessor: Service, Sendable {
         let policy = configuration.timePolicy
         let metrics = self.metrics
         return epoch.withLock { current -> ([AlertDecision], [TopicPartition: Int64]) in
-            guard var state = current else { return ([], [:]) }
-            var decisions: [AlertDecision] = []
-            var consumed = 0
-            for message in batch where state.partitions.contains(message.topicPartition) {
-                let record = EventRecord(
-                    topic: message.topic, partition: message.partition, offset: message.offset, value: message.value,
-                    timestampMilliseconds: message.timestampMilliseconds)
-                switch decoder.decode(record) {
-                case .success(let event):
-                    consumed += 1
-                    let time = EventTimestamp.milliseconds(
-                        from: policy.bucketTime(occurredAt: event.occurredAt, receivedAt: event.receivedAt))
-                    decisions += state.engine.ingest(event, eventTime: time)
-                    state.watermarks.observe(
-                        message.topicPartition, offset: message.offset,
-                        receivedAt: EventTimestamp.milliseconds(from: event.receivedAt))
-                    state.offsets.record(message.topicPartition, offset: message.offset, eventTime: time)
-                case .failure(let reason):
-                    metrics.skipped(reason)
-                    state.watermarks.observe(
-                        message.topicPartition, offset: message.offset, receivedAt: message.timestampMilliseconds ?? .min)
-                    state.offsets.record(message.topicPartition, offset: message.offset, eventTime: .min)
-                }
-            }
-            metrics.consumed(consumed)
-            if let watermark = state.watermarks.watermark(now: now) {
-                decisions += state.engine.advance(to: watermark)
-            }
-            metrics.late(state.engine.takeLateEvents())
-            metrics.windows(state.engine.openWindowCount)
-            if state.watermarks.isLive { metrics.stats.live.store(true, ordering: .relaxed) }
-            let offsets = state.offsets.committable(watermark: state.engine.watermark)
-            current = state
-            return (decisions, offsets)
+            guard current != nil else { return ([], [:]) }
+            // In place: a copy of the state would copy every window's counts per batch.
+            return Self.process(batch, state: &current!, decoder: decoder, policy: policy, metrics: metrics, now: now)
         }
+    }
+
+    private static func process(
+        _ batch: [KafkaMessage], state: inout ProcessingEpoch, decoder: EventRecordDecoder, policy: EventTimePolicy,
+        metrics: AlertsMetrics, now: Int64
+    ) -> ([AlertDecision], [TopicPartition: Int64]) {
+        var decisions: [AlertDecision] = []
+        var consumed = 0
+        for message in batch where state.partitions.contains(message.topicPartition) {
+            let record = EventRecord(
+                topic: message.topic, partition: message.partition, offset: message.offset, value: message.value,
+                timestampMilliseconds: message.timestampMilliseconds)
+            switch decoder.decode(record) {
+            case .success(let event):
+                consumed += 1
+                let time = EventTimestamp.milliseconds(
+                    from: policy.bucketTime(occurredAt: event.occurredAt, receivedAt: event.receivedAt))
+                decisions += state.engine.ingest(event, eventTime: time)
+                state.watermarks.observe(
+                    message.topicPartition, offset: message.offset,
+                    receivedAt: EventTimestamp.milliseconds(from: event.receivedAt))
+                state.offsets.record(message.topicPartition, offset: message.offset, eventTime: time)
+            case .failure(let reason):
+                metrics.skipped(reason)
+                state.watermarks.observe(
+                    message.topicPartition, offset: message.offset, receivedAt: message.timestampMilliseconds ?? .min)
+                state.offsets.record(message.topicPartition, offset: message.offset, eventTime: .min)
+            }
+        }
+        metrics.consumed(consumed)
+        if let watermark = state.watermarks.watermark(now: now) {
+            decisions += state.engine.advance(to: watermark)
+        }
+        metrics.late(state.engine.takeLateEvents())
+        metrics.windows(state.engine.openWindowCount)
+        if state.watermarks.isLive { metrics.stats.live.store(true, ordering: .relaxed) }
+        let offsets = state.offsets.committable(watermark: state.engine.watermark)
+        return (decisions, offsets)
     }
 
     /// Publishes every decision not published before, in order, retrying until the broker

@@ -37,6 +37,19 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
         case .envelope("source"): return event.source.rawValue
         case .envelope: return nil
         case .property(let name):
+            // The storefront's fields without building the properties' JSON (a hot path).
+            if let click = event.properties as? ClickProperties {
+                if name == "buttonId" { return click.buttonId }
+                if name == "description" { return click.description }
+            } else if let pageLoad = event.properties as? PageLoadProperties {
+                switch name {
+                case "deviceType": return pageLoad.deviceType.rawValue
+                case "url": return pageLoad.url
+                case "userAgent": return pageLoad.userAgent
+                case "description": return pageLoad.description
+                default: break
+                }
+            }
             switch event.properties.fieldValues[name] {
             case .string(let text)?: return text
             case .integer(let number)?: return String(number)

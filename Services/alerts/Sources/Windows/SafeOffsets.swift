@@ -26,15 +26,8 @@ public struct SafeOffsets: Sendable {
 
     public mutating func record(_ partition: TopicPartition, offset: Int64, eventTime: Int64) {
         next[partition] = offset + 1
-        var list = runs[partition, default: []]
-        if var last = list.last, last.count < runLength {
-            last.newestTime = max(last.newestTime, eventTime)
-            last.count += 1
-            list[list.count - 1] = last
-        } else {
-            list.append(Run(firstOffset: offset, newestTime: eventTime, count: 1))
-        }
-        runs[partition] = list
+        // Mutated in place: copying the list out of the dictionary would copy it per record.
+        runs[partition, default: []].extend(offset: offset, eventTime: eventTime, runLength: runLength)
     }
 
     /// Next-offsets to commit for the watermark: the first offset of the oldest run not yet done.
@@ -51,5 +44,16 @@ public struct SafeOffsets: Sendable {
             }
         }
         return result
+    }
+}
+
+extension [SafeOffsets.Run] {
+    fileprivate mutating func extend(offset: Int64, eventTime: Int64, runLength: Int) {
+        if let index = indices.last, self[index].count < runLength {
+            self[index].newestTime = Swift.max(self[index].newestTime, eventTime)
+            self[index].count += 1
+        } else {
+            append(SafeOffsets.Run(firstOffset: offset, newestTime: eventTime, count: 1))
+        }
     }
 }

@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "relay", targets: ["relay"]),
         .executable(name: "stats", targets: ["stats"]),
         .executable(name: "stream", targets: ["stream"]),
+        .executable(name: "alerts", targets: ["alerts"]),
         .executable(name: "dashboard-tui", targets: ["dashboard-tui"]),
         .executable(name: "traffic-sim", targets: ["traffic-sim"]),
         .executable(name: "edm-bench", targets: ["edm-bench"]),
@@ -159,6 +160,18 @@ let package = Package(
             path: "Services/stream/Sources"),
         .executableTarget(name: "stream", dependencies: ["StreamService"], path: "Services/stream/Main"),
         .target(
+            name: "AlertsService",
+            dependencies: [
+                "EDMCore", "EDMEvents", "EDMKafka", "EDMHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/alerts/Sources"),
+        .executableTarget(name: "alerts", dependencies: ["AlertsService"], path: "Services/alerts/Main"),
+        .target(
             name: "DashboardTUI",
             dependencies: [
                 "EDMCore", "EDMEvents", "EDMStatsAPI",
@@ -194,8 +207,8 @@ let package = Package(
         .executableTarget(
             name: "edm-bench",
             dependencies: [
-                "EDMKafka", "EDMEvents", "EDMCore", "EDMPostgres", "EDMHTTP", "EDMTracing", "StatsService", "DashboardTUI",
-                "TestSupport", .product(name: "Tracing", package: "swift-distributed-tracing"),
+                "EDMKafka", "EDMEvents", "EDMCore", "EDMPostgres", "EDMHTTP", "EDMTracing", "StatsService", "AlertsService",
+                "DashboardTUI", "TestSupport", .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -257,6 +270,12 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        .testTarget(
+            name: "AlertsTests",
+            dependencies: [
+                "AlertsService", "EDMCore", "EDMEvents", "EDMKafka", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "TrafficSimulatorTests", dependencies: ["TrafficSimulator", "EDMCore", "EDMEvents"]),
         // Checks the Procfile, buildpack files and terraform against each other and the services.

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # `make run`: the whole system on this machine. Builds, starts a durable PostgreSQL (data kept in
-# .dev/postgres across runs), the embedded broker, relay, stats, stream and the traffic simulator,
+# .dev/postgres across runs), the embedded broker, relay, stats, stream, alerts and the traffic
+# simulator (with its anomaly cycle, so alerts fire and resolve),
 # prints where everything listens, then opens dashboard-tui in the foreground. Quitting the
 # dashboard (q or Ctrl-C), or SIGTERM/SIGINT to this script, stops every process it started.
 #
 # Settings (environment):
-#   RELAY_PORT=5001 STATS_PORT=5002 STREAM_PORT=5003 PG_PORT=55432
+#   RELAY_PORT=5001 STATS_PORT=5002 STREAM_PORT=5003 ALERTS_PORT=5004 PG_PORT=55432
 #   TRAFFIC_RATE=20 (events/s; the other TRAFFIC_* variables of `traffic-sim --help` pass through)
+#   TRAFFIC_ANOMALIES=true (bursts, a bot wave and a silent minute for the alert rules)
 #   RUN_BUILD=debug|release   build configuration (default debug)
 #   RUN_SKIP_BUILD=1          use the executables already built
 #   RUN_SECONDS=N             no interactive dashboard: run N seconds, print one dashboard
@@ -19,17 +21,19 @@ cd "$(dirname "$0")/.."
 RELAY_PORT=${RELAY_PORT:-5001}
 STATS_PORT=${STATS_PORT:-5002}
 STREAM_PORT=${STREAM_PORT:-5003}
+ALERTS_PORT=${ALERTS_PORT:-5004}
 PG_PORT=${PG_PORT:-55432}
 RUN_BUILD=${RUN_BUILD:-debug}
 EDM_DEV_DIR=${EDM_DEV_DIR:-.dev}
 export TRAFFIC_RATE=${TRAFFIC_RATE:-20}
+export TRAFFIC_ANOMALIES=${TRAFFIC_ANOMALIES:-true}
 
 fail() {
   echo "make run: $*" >&2
   exit 1
 }
 
-for variable in RELAY_PORT STATS_PORT STREAM_PORT PG_PORT; do
+for variable in RELAY_PORT STATS_PORT STREAM_PORT ALERTS_PORT PG_PORT; do
   value=${!variable}
   case $value in '' | *[!0-9]*) fail "$variable must be a port number, got '$value'" ;; esac
   [ "$value" -ge 1 ] && [ "$value" -le 65535 ] || fail "$variable must be in 1...65535, got $value"
@@ -46,7 +50,7 @@ listening() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-for variable in RELAY_PORT STATS_PORT STREAM_PORT; do
+for variable in RELAY_PORT STATS_PORT STREAM_PORT ALERTS_PORT; do
   if listening "${!variable}"; then
     fail "port ${!variable} is already in use; set $variable to a free port (e.g. $variable=$((${!variable} + 100)) make run)"
   fi
@@ -59,7 +63,7 @@ if [ -z "${RUN_SKIP_BUILD:-}" ]; then
     fail "the build failed (full log: $logs/build.log)"
   }
 fi
-for executable in edm-broker relay stats stream traffic-sim dashboard-tui; do
+for executable in edm-broker relay stats stream alerts traffic-sim dashboard-tui; do
   [ -x "$bin/$executable" ] || fail "$bin/$executable is missing; build first or unset RUN_SKIP_BUILD"
 done
 
@@ -146,6 +150,8 @@ start stats env PORT="$STATS_PORT" STATS_ON_POSITION_RESET=reset "$bin/stats" se
 wait_ready stats "http://127.0.0.1:$STATS_PORT/ready"
 start stream env PORT="$STREAM_PORT" "$bin/stream"
 wait_ready stream "http://127.0.0.1:$STREAM_PORT/ready"
+start alerts env PORT="$ALERTS_PORT" ALERT_FETCH_WAIT_MS=20 "$bin/alerts"
+wait_ready alerts "http://127.0.0.1:$ALERTS_PORT/ready"
 "$bin/traffic-sim" --relay-url "http://127.0.0.1:$RELAY_PORT" </dev/null \
   >"$logs/traffic-sim.out" 2>>"$logs/traffic-sim.log" &
 pids+=($!)
@@ -156,10 +162,11 @@ cat >&2 <<EOF
   edm-swift is running (stop: q in the dashboard, or Ctrl-C)
     relay        http://127.0.0.1:$RELAY_PORT      POST /v1/events, /v1/events/batch, /produceClickMessage, /producePageLoad
     stats        http://127.0.0.1:$STATS_PORT      /v1/stats/summary, /openapi.json, /metrics
-    stream       ws://127.0.0.1:$STREAM_PORT/v1/stream
+    stream       ws://127.0.0.1:$STREAM_PORT/v1/stream   (types=alert for alerts)
+    alerts       http://127.0.0.1:$ALERTS_PORT      /health, /ready, /metrics; alerts on topic edm-alerts
     broker       $KAFKA_URL   (in memory, new each run)
     PostgreSQL   $DATABASE_URL   (data kept in $dev/postgres)
-    traffic-sim  $TRAFFIC_RATE events/s to the relay
+    traffic-sim  $TRAFFIC_RATE events/s to the relay (anomalies: $TRAFFIC_ANOMALIES)
     logs         $logs
     pids         $(for index in "${!pids[@]}"; do printf '%s=%s ' "${names[index]}" "${pids[index]}"; done)
 

@@ -50,11 +50,17 @@ resource "heroku_app" "stats" {
     }
   }
 
-  config_vars = {
-    EDM_SERVICE          = "stats"
-    LOG_LEVEL            = var.log_level
-    STATS_CONSUMER_GROUP = var.stats_consumer_group
-  }
+  # The alerts worker (formations.tf) runs on this app too and reads the ALERT_* vars.
+  config_vars = merge(
+    {
+      EDM_SERVICE          = "stats"
+      LOG_LEVEL            = var.log_level
+      STATS_CONSUMER_GROUP = var.stats_consumer_group
+      ALERT_CONSUMER_GROUP = var.alerts_consumer_group
+    },
+    # Heroku has no empty config vars: unset means the built-in rules.
+    var.alert_rules == "" ? {} : { ALERT_RULES = var.alert_rules },
+  )
 
   sensitive_config_vars = {
     STATS_TOKENS = join(",", var.stats_tokens)

@@ -11,6 +11,19 @@ resource "heroku_formation" "web" {
   depends_on = [heroku_build.service]
 }
 
+# alerts runs as a worker process type on the stats app, not as an app of its own: it needs no
+# routed HTTP (Heroku routes only web dynos), it uses the Kafka attachment the stats app already
+# has, and it runs exactly one dyno (a key such as a button spans partitions, so one process
+# holds all windows; a restart rebuilds them from Kafka).
+resource "heroku_formation" "alerts" {
+  app_id   = heroku_app.stats.id
+  type     = "alerts"
+  size     = var.alerts_dyno.size
+  quantity = var.alerts_dyno.quantity
+
+  depends_on = [heroku_build.service]
+}
+
 # Warnings (terraform plan and apply go on) for formations that cannot do what they look like.
 check "stats_dynos_have_partitions" {
   assert {

@@ -4,12 +4,12 @@
 # ConsumerGroup.stats). The Heroku API has no Terraform resource for them, so the `heroku` CLI
 # (with its kafka plugin) runs here, authenticated like the provider (HEROKU_API_KEY).
 #
-# stream joins no consumer group (it assigns itself every partition), so only the stats group
-# is created.
+# stream joins no consumer group (it assigns itself every partition), so the groups created are
+# stats' and alerts' (which also publishes on edm-alerts).
 
 locals {
-  kafka_topics          = ["edm-ui-click", "edm-ui-pageload"]
-  kafka_consumer_groups = [var.stats_consumer_group]
+  kafka_topics          = ["edm-ui-click", "edm-ui-pageload", "edm-alerts"]
+  kafka_consumer_groups = [var.stats_consumer_group, var.alerts_consumer_group]
 
   # Where the CLI finds the cluster: the add-on by name, through the app that owns it.
   kafka_cli_environment = {

@@ -165,6 +165,37 @@ variable "stats_consumer_group" {
   }
 }
 
+variable "alerts_consumer_group" {
+  description = "ALERT_CONSUMER_GROUP: the alerts consumer group without KAFKA_PREFIX; kafka.tf creates it."
+  type        = string
+  default     = "edm-alerts"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._-]{1,200}$", var.alerts_consumer_group))
+    error_message = "alerts_consumer_group allows only A-Z a-z 0-9 . _ - (at most 200)."
+  }
+}
+
+variable "alert_rules" {
+  description = "ALERT_RULES of alerts (JSON, see Services/alerts/README.md); empty: the built-in storefront rules."
+  type        = string
+  default     = ""
+}
+
+variable "alerts_dyno" {
+  description = "The alerts worker on the stats app: size and quantity (0 turns alerts off; more than 1 would split keys that span partitions)."
+  type = object({
+    size     = string
+    quantity = number
+  })
+  default = { size = "standard-1x", quantity = 1 }
+
+  validation {
+    condition     = var.alerts_dyno.quantity == 0 || var.alerts_dyno.quantity == 1
+    error_message = "alerts_dyno.quantity must be 0 or 1: alerts keeps its windows in one process."
+  }
+}
+
 variable "stats_tokens" {
   description = "STATS_TOKENS of stats: bearer tokens its API accepts (dashboards send one as DASHBOARD_STATS_TOKEN); empty: the API is open."
   type        = list(string)

@@ -24,8 +24,8 @@ struct EDMBench: AsyncParsableCommand {
     @Option(help: "Payload size in bytes.")
     var payloadSize: Int = 200
 
-    @Option(help: "Comma-separated parts to run: kafka, relay, stats, stream, dashboard, decode, tracing (last: it bootstraps a tracer).")
-    var only: String = "kafka,relay,stats,stream,dashboard,decode,tracing"
+    @Option(help: "Comma-separated parts to run: kafka, relay, stats, stream, alerts, dashboard, decode, tracing (last: it bootstraps a tracer).")
+    var only: String = "kafka,relay,stats,stream,alerts,dashboard,decode,tracing"
 
     @Option(help: "A relay executable built without tracing, for the tracing part's before/after rows.")
     var baselineRelay: String?
@@ -52,6 +52,9 @@ struct EDMBench: AsyncParsableCommand {
         }
         if parts.contains("stream") {
             try await StreamBenchmark().run(bootstrap: broker.bootstrap, report: &rows)
+        }
+        if parts.contains("alerts") {
+            try await AlertsBenchmark().run(bootstrap: broker.bootstrap, report: &rows)
         }
         if parts.contains("dashboard") {
             try await DashboardBenchmark().run(report: &rows)

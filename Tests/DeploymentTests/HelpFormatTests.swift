@@ -9,6 +9,7 @@ import TestSupport
         ("relay", ["PORT", "KAFKA_URL", "API_KEYS", "LOG_LEVEL"]),
         ("stats", ["PORT", "DATABASE_URL", "KAFKA_URL", "STATS_CONSUMER_GROUP", "LOG_LEVEL"]),
         ("stream", ["PORT", "KAFKA_URL", "STREAM_TOKENS", "LOG_LEVEL"]),
+        ("alerts", ["PORT", "KAFKA_URL", "ALERT_RULES", "ALERT_RULES_FILE", "LOG_LEVEL"]),
         ("dashboard-tui", ["DASHBOARD_STATS_URL", "DASHBOARD_STREAM_URL", "LOG_LEVEL"]),
         ("traffic-sim", ["RELAY_URL", "TRAFFIC_RATE", "LOG_LEVEL"]),
     ]

@@ -3,7 +3,7 @@ import Testing
 
 /// The Procfile is what Heroku runs: every process type must start something that exists.
 @Suite struct ProcfileTests {
-    static let services = ["relay", "stats", "stream"]
+    static let services = ["relay", "stats", "stream", "alerts"]
 
     @Test func parsesWithoutMalformedLines() throws {
         let procfile = Procfile(text: try Repository.text("Procfile"))

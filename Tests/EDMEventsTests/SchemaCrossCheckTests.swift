@@ -162,6 +162,10 @@ struct SchemaCrossCheckTests {
                     try add("above range", .integer(range.upperBound + 1), valid: false)
                     try add("as string", .string(String(range.lowerBound)), valid: false)
                     try add("fraction", .double(Double(range.lowerBound) + 0.5), valid: false)
+                case .boolean:
+                    try add("as string", "true", valid: false)
+                    try add("number", 1, valid: false)
+                    try add("false", false, valid: true)
                 case .object(let rules):
                     try add("number", 5, valid: false)
                     try add("with unknown key", .object(try value(in: base, at: fieldPath)?.objectValue?.merging(["zzUnknown": 1]) { a, _ in a } ?? ["zzUnknown": 1]), valid: false)

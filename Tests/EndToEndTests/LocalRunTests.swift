@@ -11,11 +11,12 @@ struct LocalRunTests {
         let root = BuiltProducts.repositoryRoot
         let devDirectory = "/tmp/" + uniqueName("edm-e2e-run")
         defer { try? FileManager.default.removeItem(atPath: devDirectory) }
-        let ports = try (0..<4).map { _ in try TestPostgres.freePort() }
+        let ports = try (0..<5).map { _ in try TestPostgres.freePort() }
         let environment = [
             "EDM_DEV_DIR": devDirectory, "RUN_SKIP_BUILD": "1", "RUN_SECONDS": "8", "TRAFFIC_RATE": "40",
             "RELAY_PORT": String(ports[0]), "STATS_PORT": String(ports[1]), "STREAM_PORT": String(ports[2]),
-            "PG_PORT": String(ports[3]), "RUN_BUILD": BuiltProducts.directory.lastPathComponent,
+            "PG_PORT": String(ports[3]), "ALERTS_PORT": String(ports[4]),
+            "RUN_BUILD": BuiltProducts.directory.lastPathComponent,
         ]
         let run = try await runCommand(
             root.appendingPathComponent("scripts/run.sh").path, [], environment: environment, timeout: .seconds(180))
@@ -37,7 +38,7 @@ struct LocalRunTests {
         // Nothing it started is still running: its services, and PostgreSQL.
         let pidsLine = try #require(run.stderr.split(separator: "\n").first { $0.contains("pids") })
         let pids = pidsLine.split(separator: " ").compactMap { $0.split(separator: "=").last.flatMap { Int32($0) } }
-        #expect(pids.count == 5, "\(pidsLine)")
+        #expect(pids.count == 6, "\(pidsLine)")
         for pid in pids { #expect(kill(pid, 0) != 0, "process \(pid) is still running") }
         let status = try await runCommand(
             root.appendingPathComponent("scripts/dev-postgres.sh").path, ["status", devDirectory + "/postgres"])

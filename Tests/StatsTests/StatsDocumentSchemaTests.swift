@@ -61,6 +61,12 @@ struct StatsDocumentSchemaTests {
             (LegacyClickCounts.schemaName, LegacyClickCounts([.init(button_id: "alpha", sum: "12")])),
             (LegacyClickHistory.schemaName, LegacyClickHistory([.init(Day: "2024-05-01T00:00:00.000Z", clicks: "3")])),
             (ErrorDocument.schemaName, ErrorDocument(error: .init(code: "bad_request", message: "no"))),
+            (AlertsView.schemaName, AlertsView(
+                alerts: [.init(
+                    envelope: AlertProperties.example.envelope(occurredAt: time, receivedAt: time),
+                    properties: AlertProperties.example)],
+                limit: 100, capacity: 1_000)),
+            (AlertsView.schemaName, AlertsView(alerts: [], limit: 1, capacity: 0)),
             (ErrorDocument.schemaName, ErrorDocument(
                 error: .init(code: "bad_request", message: "no", details: [.init(path: "limit", message: "no", code: "x")]))),
         ]

@@ -5,4 +5,6 @@ public enum EventSource: String, Sendable, Hashable, Codable, CaseIterable {
     case v1
     /// The reference relay's routes (`/produceClickMessage`, `/producePageLoad`).
     case legacy
+    /// Made by a service from other events (an alert); never accepted from a client.
+    case derived
 }

@@ -123,7 +123,7 @@ struct JSONBytes {
             return allowed.contains(value)
         case .constant(let expected):
             return string(text) == expected
-        case .integer, .object, .anyObject:
+        case .integer, .boolean, .object, .anyObject:
             return false
         }
     }

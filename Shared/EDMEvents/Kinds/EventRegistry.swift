@@ -4,10 +4,21 @@
 /// consumers subscribe to every registered topic and decode by `type` through this list, and the
 /// schemas are generated for each entry. Registering a type is the one line below.
 public struct EventRegistry: Sendable {
+    ///
+    /// `standard` holds the events clients send (the relay accepts them, stats counts them);
+    /// `all` adds the events services derive from them (alerts), for readers of every topic
+    /// (stream) and for creating topics. Stats keeps counting `standard` only, so an alert is
+    /// never counted as a storefront event.
     public static let standard = EventRegistry([
         ClickProperties.self,
         PageLoadProperties.self,
     ])
+
+    /// Every kind on the cluster: the client events plus the derived ones.
+    public static let all = EventRegistry(standard.kinds + derivedKinds)
+
+    /// Events services publish (never accepted by the relay).
+    public static let derivedKinds: [any EventProperties.Type] = [AlertProperties.self]
 
     /// In registration order. Type names and topics must be unique (the test suite checks the
     /// standard registry); lookups return the first match.

@@ -67,6 +67,11 @@ public struct EventParser: Sendable {
         switch source {
         case .v1: return parseRequest(root, type: type, receivedAt: receivedAt)
         case .legacy: return LegacyDecoder(parser: self).decode(root, type: type, receivedAt: receivedAt)
+        case .derived:
+            return .failure(
+                ValidationFailure([
+                    Violation(path: "source", code: .readOnly, message: "derived events are made by services, not parsed from requests")
+                ]))
         }
     }
 

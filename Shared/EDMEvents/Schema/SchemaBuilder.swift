@@ -36,6 +36,8 @@ enum SchemaBuilder {
             return ["type": "string", "const": .string(value)]
         case .integer(let range):
             return ["type": "integer", "minimum": .integer(range.lowerBound), "maximum": .integer(range.upperBound)]
+        case .boolean:
+            return ["type": "boolean"]
         case .object(let rules):
             return objectSchema(rules, form: form)
         case .anyObject:

@@ -13,6 +13,8 @@ public struct ConsumerGroup: RawRepresentable, Sendable, Hashable, Codable, Cust
     public static let stream = ConsumerGroup(rawValue: "edm-consumer-group-1")
     /// The stats service (counts into Postgres).
     public static let stats = ConsumerGroup(rawValue: "edm-consumer-group-2")
+    /// The alerts service (windows over the client events; rebuilt from Kafka, not stored).
+    public static let alerts = ConsumerGroup(rawValue: "edm-alerts")
 
     public var description: String { rawValue }
 }

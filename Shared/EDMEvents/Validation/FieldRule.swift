@@ -73,6 +73,8 @@ public indirect enum ValueRule: Sendable, Hashable {
     /// Exactly this string.
     case constant(String)
     case integer(ClosedRange<Int64>)
+    /// A JSON `true` or `false`.
+    case boolean
     /// A JSON object with exactly these fields (unknown keys are violations).
     case object([FieldRule])
     /// Any JSON object (verbatim legacy extras).

@@ -117,6 +117,9 @@ struct RuleChecker {
                     : violation(.outOfRange, "must be between \(range.lowerBound) and \(range.upperBound)")
             }
             return value
+        case .boolean:
+            guard case .bool = value else { return violation(.wrongType, mustBe("a boolean", value)) }
+            return value
         case .object(let rules):
             guard let members = value.objectValue else { return violation(.wrongType, mustBe("an object", value)) }
             let before = violations.count

@@ -46,6 +46,7 @@ public final class HistoryLoader: Sendable {
                     send(.statsStatus(machine.status))
                 }
                 send(.historyLoaded(snapshot))
+                if let alerts = await client.loadAlerts() { send(.alertsLoaded(alerts)) }
                 wait = refreshInterval
             } catch {
                 if Task.isCancelled { break }

@@ -34,6 +34,7 @@ public struct Snapshot: Sendable {
             throw Failure(description: "cannot load history from stats at \(configuration.statsURL): \(error.reason)")
         }
         _ = model.update(.historyLoaded(history))
+        if let alerts = await client.loadAlerts() { _ = model.update(.alertsLoaded(alerts)) }
         _ = model.update(.statsStatus(.connected(since: now)))
         _ = model.update(.streamStatus(.off))
         if streamSeconds > 0 {

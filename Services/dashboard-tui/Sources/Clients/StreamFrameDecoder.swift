@@ -16,7 +16,11 @@ public enum StreamFrameDecoder {
             return control(kind.stringValue ?? "", object)
         }
         do {
-            return .event(LiveEvent(envelope: try EventEnvelope.decode(value)))
+            let envelope = try EventEnvelope.decode(value, registry: .all)
+            if let alert = envelope.properties(as: AlertProperties.self) {
+                return .alert(AlertBoard.Entry(envelope: envelope, alert: alert))
+            }
+            return .event(LiveEvent(envelope: envelope))
         } catch {
             return .undecodable(reason: error.description)
         }

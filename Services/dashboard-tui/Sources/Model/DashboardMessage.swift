@@ -11,6 +11,8 @@ public enum DashboardMessage: Sendable {
     case streamResumed(generation: Int, cursor: String?)
     case statsStatus(LinkStatus)
     case historyLoaded(HistorySnapshot)
+    /// Recent alerts from stats (`GET /v1/alerts`).
+    case alertsLoaded([AlertBoard.Entry])
     case key(Key)
     case resize(TerminalSize)
     /// The clock moved: `now` is wall time, `monotonicSecond` a steady seconds counter.
@@ -27,6 +29,8 @@ public enum DashboardEffect: Sendable, Equatable {
 /// One text frame of the stream, decoded: an event or a control frame (an object with `kind`).
 public enum StreamFrame: Sendable, Equatable {
     case event(LiveEvent)
+    /// An event of type `alert`: shown in the alerts panel, never counted as an event.
+    case alert(AlertBoard.Entry)
     /// Replay is over; `replayed` history events came before; `cursor` is where live begins.
     case live(replayed: Int, cursor: String? = nil)
     /// Everything before `cursor` has been delivered: a reconnect resumes there.

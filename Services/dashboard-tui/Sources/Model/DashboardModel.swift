@@ -12,6 +12,7 @@ public struct DashboardModel: Sendable {
     public var stream: LinkStatus = .idle
     public var feed: EventFeed
     public var rate = RateMeter()
+    public var alerts = AlertBoard()
     /// Event types in the order the screen lists them (registry order, then any others stats knows).
     public var knownTypes: [String]
     /// The feed shows only this type (nil: all); `f` cycles through ``knownTypes``.

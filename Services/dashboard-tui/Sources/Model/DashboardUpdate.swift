@@ -32,6 +32,9 @@ extension DashboardModel {
             }
             reloadRequestedAt = nil
             return []
+        case .alertsLoaded(let entries):
+            alerts.add(entries)
+            return []
         case .key(let key):
             return press(key)
         case .resize:
@@ -53,6 +56,9 @@ extension DashboardModel {
             if ledger.add(event) && !replaying { rate.record(atSecond: monotonicSecond) }
             eventsSinceCursor += 1
             feed.append(event)
+            return []
+        case .alert(let entry):
+            alerts.add([entry])
             return []
         case .live(_, let cursor):
             replaying = false

@@ -29,6 +29,13 @@ public struct DashboardView: Sendable {
             top += 1
         }
         var remaining = bottom - top
+        // The alerts panel, once there are alerts: a title and up to four, above the charts.
+        if !model.alerts.entries.isEmpty, remaining >= 12 {
+            let rows = 1 + min(4, model.alerts.entries.count)
+            AlertsPanelView.draw(model, theme: theme, in: Rect(row: top, column: 0, width: width, height: rows), into: &buffer)
+            top += rows
+            remaining -= rows
+        }
         if remaining > 0 {
             let barRows = remaining < 8 ? remaining : min(barsHeight(model, width: width), max(4, remaining * 2 / 5))
             drawBars(model, in: Rect(row: top, column: 0, width: width, height: barRows), into: &buffer)

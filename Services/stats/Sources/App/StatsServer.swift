@@ -1,3 +1,4 @@
+import EDMEvents
 import EDMHTTP
 import EDMKafka
 import EDMPostgres
@@ -16,6 +17,8 @@ public struct StatsServer: Sendable {
     public let queryPool: PostgresPool
     public let ingestor: StatsIngestor
     public let pruner: SeenEventPruner
+    /// Recent alerts for `GET /v1/alerts`, read from edm-alerts by ``alertFeed``.
+    public let alerts = RecentAlerts()
     private let logger: Logger
 
     /// Opens the pools, applies the migrations (waiting up to `databaseWait` for PostgreSQL to
@@ -61,8 +64,16 @@ public struct StatsServer: Sendable {
     public func makeRouter() -> Router<BasicRequestContext> {
         StatsRouter.make(
             routes: StatsRoutes(queries: StatsQueries(pool: queryPool, registry: configuration.names.registry),
-                                registry: configuration.names.registry, tokens: configuration.tokens),
+                                registry: configuration.names.registry, tokens: configuration.tokens, alerts: alerts),
             readiness: readinessChecks)
+    }
+
+    /// Reads edm-alerts into ``alerts`` (names with the alert kind; the counted topics stay
+    /// `configuration.names`, the client events only).
+    public var alertFeed: AlertFeed {
+        // The prefix was accepted for the same registry's topics plus one shorter name.
+        let names = (try? KafkaNames(prefix: configuration.names.prefix, registry: .all)) ?? configuration.names
+        return AlertFeed(connection: configuration.kafka, names: names, alerts: alerts, logger: Logger(label: "stats.alerts"))
     }
 
     /// Runs until SIGTERM/SIGINT, then shuts down gracefully.
@@ -85,7 +96,7 @@ public struct StatsServer: Sendable {
                 "group": "\(configuration.consumerGroup)", "topics": "\(configuration.names.allTopics)",
                 "database": "\(configuration.database)", "tokens": configuration.tokens.isOpen ? "none" : "set",
             ])
-        try await ServiceRunner.run([ingestPool, queryPool, ingestor, pruner, application], logger: logger)
+        try await ServiceRunner.run([ingestPool, queryPool, ingestor, pruner, alertFeed, application], logger: logger)
         logger.info("stopped")
     }
 }

@@ -48,7 +48,7 @@ public enum StatsOpenAPI {
     /// Every document a route answers with, under its schema name.
     static let documents: [any StatsDocument.Type] = [
         SummaryView.self, CursorView.self, ClicksView.self, PageLoadsView.self, TimeseriesView.self,
-        LegacyClickCounts.self, LegacyClickHistory.self, ErrorDocument.self,
+        LegacyClickCounts.self, LegacyClickHistory.self, ErrorDocument.self, AlertsView.self,
     ]
 
     private static var schemas: OpenAPI.ComponentDictionary<JSONSchema> {
@@ -80,6 +80,11 @@ public enum StatsOpenAPI {
                 "getTimeseries",
                 "Event counts per time bucket, every bucket of the range included (zeros too). " + policy.summary,
                 TimeseriesView.self, timeseriesParameters(registry: registry), nil),
+            "/v1/alerts": get(
+                "getAlerts",
+                "Recent alerts from the alerts service (edm-alerts), newest first, each id once; kept in memory, "
+                    + "at most \(RecentAlerts.defaultCapacity)",
+                AlertsView.self, [limit(default: StatsRoutes.defaultLimit)], nil),
             "/api/clickCount": get(
                 "getLegacyClickCount",
                 "Legacy (reference stats service): all-time clicks per button; counts are strings",

@@ -18,14 +18,17 @@ public struct StatsRoutes: Sendable {
     let now: @Sendable () -> Date
     /// Accepted bearer tokens; the router enforces them and the OpenAPI document declares them.
     let tokens: BearerTokens
+    /// The recent alerts `GET /v1/alerts` lists (filled by ``AlertFeed``).
+    let alerts: RecentAlerts
 
     public init(
         queries: StatsQueries, registry: EventRegistry = .standard, tokens: BearerTokens = BearerTokens([]),
-        now: @escaping @Sendable () -> Date = { Date() }
+        alerts: RecentAlerts = RecentAlerts(), now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.queries = queries
         self.registry = registry
         self.tokens = tokens
+        self.alerts = alerts
         self.now = now
     }
 
@@ -56,6 +59,11 @@ public struct StatsRoutes: Sendable {
         router.get("/v1/stats/timeseries") { request, _ in
             let query = try Self.checked { try TimeseriesQuery.parse(Self.query(request), registry: registry, now: now()) }
             return try Self.json(try await DatabaseAvailability.run { try await queries.timeseries(query) })
+        }
+        let alerts = self.alerts
+        router.get("/v1/alerts") { request, _ in
+            let limit = try Self.checked { try Self.limit(request, default: Self.defaultLimit) }
+            return try Self.json(alerts.view(limit: limit))
         }
         router.get("/api/clickCount") { request, _ in
             let limit = try Self.checked { try Self.limit(request, default: Self.legacyDefaultLimit) }

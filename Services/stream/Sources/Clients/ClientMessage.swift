@@ -35,6 +35,9 @@ enum ClientMessage: Equatable {
             case "deviceType":
                 let values = strings(field, path: path, into: &builder)
                 builder.setDeviceTypes(values)
+            case "level":
+                let values = strings(field, path: path, into: &builder)
+                builder.setAlertLevels(values)
             case "sessionId":
                 switch field {
                 case .null: break
@@ -42,7 +45,7 @@ enum ClientMessage: Equatable {
                 default: builder.addViolation(path: path, message: "must be a string or null")
                 }
             default:
-                builder.addViolation(path: path, message: "unknown filter; known: types, buttonId, deviceType, sessionId")
+                builder.addViolation(path: path, message: "unknown filter; known: types, buttonId, deviceType, sessionId, level")
             }
         }
         guard builder.violations.isEmpty else {

@@ -8,15 +8,18 @@ public struct StreamFilter: Sendable, Equatable {
     public var buttonIds: Set<String>?
     public var deviceTypes: Set<DeviceType>?
     public var sessionId: String?
+    /// Alert levels (`level=critical`): selects alerts of these levels.
+    public var alertLevels: Set<AlertLevel>?
 
     public init(
         types: Set<String>? = nil, buttonIds: Set<String>? = nil, deviceTypes: Set<DeviceType>? = nil,
-        sessionId: String? = nil
+        sessionId: String? = nil, alertLevels: Set<AlertLevel>? = nil
     ) {
         self.types = types
         self.buttonIds = buttonIds
         self.deviceTypes = deviceTypes
         self.sessionId = sessionId
+        self.alertLevels = alertLevels
     }
 
     public static let all = StreamFilter()
@@ -30,6 +33,9 @@ public struct StreamFilter: Sendable, Equatable {
             guard let deviceType = event.deviceType, deviceTypes.contains(deviceType) else { return false }
         }
         if let sessionId, sessionId != event.sessionId { return false }
+        if let alertLevels {
+            guard let level = event.alertLevel, alertLevels.contains(level) else { return false }
+        }
         return true
     }
 
@@ -40,6 +46,7 @@ public struct StreamFilter: Sendable, Equatable {
         if let buttonIds { members["buttonId"] = .array(buttonIds.sorted().map(JSONValue.string)) }
         if let deviceTypes { members["deviceType"] = .array(deviceTypes.map(\.rawValue).sorted().map(JSONValue.string)) }
         if let sessionId { members["sessionId"] = .string(sessionId) }
+        if let alertLevels { members["level"] = .array(alertLevels.map(\.rawValue).sorted().map(JSONValue.string)) }
         return .object(members)
     }
 }
@@ -57,7 +64,7 @@ struct FilterBuilder {
     private(set) var violations: [FilterViolation] = []
     let registry: EventRegistry
 
-    init(registry: EventRegistry = .standard) {
+    init(registry: EventRegistry = .all) {
         self.registry = registry
     }
 
@@ -101,6 +108,19 @@ struct FilterBuilder {
             }
         }
         filter.deviceTypes = devices
+    }
+
+    mutating func setAlertLevels(_ values: [(path: String, value: String)]) {
+        var levels: Set<AlertLevel> = []
+        for (path, value) in values {
+            if let level = AlertLevel(rawValue: value) {
+                levels.insert(level)
+            } else {
+                violations.append(FilterViolation(
+                    path: path, message: "unknown alert level \(value.debugDescription); known: warning, critical"))
+            }
+        }
+        filter.alertLevels = levels
     }
 
     mutating func setSessionId(_ value: String, path: String) {

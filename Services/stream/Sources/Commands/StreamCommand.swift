@@ -14,8 +14,9 @@ public struct StreamCommand: AsyncParsableCommand {
             filter. Each text frame is one canonical event (JSON, never batched); frames with a \
             "kind" member are notices: live, dropped, filter, error.
 
-            Query parameters of /v1/stream: types=click,pageload  buttonId=<id> (repeat for \
-            several)  deviceType=mobile,tablet  sessionId=<id>  last=<N> | since=<RFC 3339>  \
+            Query parameters of /v1/stream: types=click,pageload,alert  buttonId=<id> (repeat for \
+            several)  deviceType=mobile,tablet  sessionId=<id>  level=warning,critical (alerts)  \
+            last=<N> | since=<RFC 3339>  \
             token=<token>. Clients may send {"filter": {...}} with the same keys to change filters.
 
             Other routes: /health, /ready, /metrics. SIGTERM closes clients with 1001 and exits 0.

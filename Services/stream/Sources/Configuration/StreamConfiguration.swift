@@ -63,7 +63,8 @@ public struct StreamConfiguration: Sendable {
         let kafka = try KafkaConnection.fromEnvironment(environment)
         let names: KafkaNames
         do {
-            names = try KafkaNames(prefix: kafka.prefix)
+            // Every kind on the cluster, alerts included (`types=alert`).
+            names = try KafkaNames(prefix: kafka.prefix, registry: .all)
         } catch {
             throw .invalid(variable: "KAFKA_PREFIX", reason: error.description)
         }

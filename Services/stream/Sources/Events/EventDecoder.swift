@@ -40,6 +40,6 @@ struct EventDecoder: Sendable {
             partition: partition, offset: offset,
             timestamp: timestamp ?? EventTimestamp.milliseconds(from: envelope.receivedAt),
             type: envelope.type, sessionId: envelope.sessionId, buttonId: click?.buttonId,
-            deviceType: pageLoad?.deviceType, frame: WebSocketWire.textFrame(ByteBuffer(bytes: shown.jsonData())))
+            deviceType: pageLoad?.deviceType, alertLevel: envelope.properties(as: AlertProperties.self)?.level, frame: WebSocketWire.textFrame(ByteBuffer(bytes: shown.jsonData())))
     }
 }

@@ -15,14 +15,17 @@ final class StreamEvent: Sendable {
     let sessionId: String
     let buttonId: String?
     let deviceType: DeviceType?
+    /// The level of an alert event (nil for other types).
+    let alertLevel: AlertLevel?
     /// The canonical event JSON (user agent redacted when configured) as a complete WebSocket
     /// text frame, header included (see `WebSocketWire`).
     let frame: ByteBuffer
 
     init(
         partition: TopicPartition, offset: Int64, timestamp: Int64, type: String, sessionId: String,
-        buttonId: String?, deviceType: DeviceType?, frame: ByteBuffer
+        buttonId: String?, deviceType: DeviceType?, alertLevel: AlertLevel? = nil, frame: ByteBuffer
     ) {
+        self.alertLevel = alertLevel
         self.partition = partition
         self.offset = offset
         self.timestamp = timestamp

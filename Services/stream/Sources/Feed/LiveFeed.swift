@@ -95,7 +95,10 @@ final class LiveFeed: Service, Sendable {
         while !Task.isCancelled {
             do {
                 let counts = try await metadata.partitionCounts(topics: topics)
-                let missing = topics.filter { (counts[$0] ?? 0) <= 0 }
+                // Topics of derived events (edm-alerts) are optional: a cluster without the alerts
+                // service still streams; they are picked up with the partition refresh when created.
+                let optional = Set(EventRegistry.derivedKinds.map { configuration.names.topic(for: $0) })
+                let missing = topics.filter { (counts[$0] ?? 0) <= 0 && !optional.contains($0) }
                 if missing.isEmpty {
                     return (counts, try await startPositions(counts: counts, known: [:]))
                 }

@@ -11,13 +11,16 @@ import HummingbirdCore
 /// - `buttonId=<id>` (repeated for several; taken verbatim because ids contain commas)
 /// - `deviceType=mobile,tablet` (comma list, or repeated)
 /// - `sessionId=<id>`
+/// - `level=warning,critical` (alerts of these levels; use with `types=alert`)
 /// - `last=<N>`, `since=<RFC 3339>` or `resume=<cursor>` (one of them): history first, then live
 /// - `token=<token>` (for browsers, which cannot set headers on WebSocket requests)
 struct StreamQuery: Sendable, Equatable {
     var filter: StreamFilter
     var replay: ReplayRequest?
 
-    static let parameters: Set<String> = ["types", "buttonId", "deviceType", "sessionId", "last", "since", "resume", "token"]
+    static let parameters: Set<String> = [
+        "types", "buttonId", "deviceType", "sessionId", "level", "last", "since", "resume", "token",
+    ]
 
     init(filter: StreamFilter = .all, replay: ReplayRequest? = nil) {
         self.filter = filter
@@ -39,6 +42,8 @@ struct StreamQuery: Sendable, Equatable {
         if !buttonIds.isEmpty { builder.setButtonIds(buttonIds) }
         let devices = Self.commaList(parameters[values: "deviceType"], name: "deviceType")
         if !devices.isEmpty { builder.setDeviceTypes(devices) }
+        let levels = Self.commaList(parameters[values: "level"], name: "level")
+        if !levels.isEmpty { builder.setAlertLevels(levels) }
         let sessions = parameters[values: "sessionId"]
         if sessions.count > 1 {
             builder.addViolation(path: "sessionId", message: "give at most one session id")

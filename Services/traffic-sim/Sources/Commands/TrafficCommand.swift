@@ -18,6 +18,10 @@ public struct TrafficCommand: AsyncParsableCommand {
             reference storefront's legacy routes and payload. v1 events carry their own id and \
             are retried on 503/429 (stats counts a retried id once); legacy events are not retried.
 
+            --anomalies (TRAFFIC_ANOMALIES=true) adds a three-minute cycle on top: one session \
+            clicking ten times a second for 5 s, a 15 s wave of crawler page loads, and 75 s of \
+            silence, which the alerts service's default rules report and then resolve.
+
             Options win over config vars.
 
             \(TrafficCommand.variables.helpSection)
@@ -62,6 +66,9 @@ public struct TrafficCommand: AsyncParsableCommand {
     @Option(help: "Seconds between progress log lines.")
     var reportInterval: Double = 10
 
+    @Flag(help: "Add bursts, a bot wave and a silent minute for the alert rules (TRAFFIC_ANOMALIES).")
+    var anomalies = false
+
     /// The config vars, for `--help` (next to the reader so they cannot drift apart).
     public static let variables: [ConfigVariable] = [
         ConfigVariable("RELAY_URL", default: "http://localhost:5001", "Base URL of the relay."),
@@ -72,6 +79,7 @@ public struct TrafficCommand: AsyncParsableCommand {
         ConfigVariable("TRAFFIC_SESSIONS", default: "12", "Visits in progress at once."),
         ConfigVariable("TRAFFIC_LEGACY_SHARE", default: "0.2", "0...1, share of legacy visitors."),
         ConfigVariable("TRAFFIC_SEED", default: "random", "Seed for a repeatable run."),
+        ConfigVariable("TRAFFIC_ANOMALIES", default: "false", "true adds the anomaly cycle (bursts, bot wave, silence)."),
         StandardConfigVariables.logLevel,
     ]
 
@@ -122,7 +130,8 @@ public struct TrafficCommand: AsyncParsableCommand {
             relayURL: relayURL, apiKey: environment["RELAY_API_KEY"],
             plan: RatePlan(baseRate: rate, variation: variation, periodSeconds: period),
             concurrentSessions: sessions, legacyShare: legacyShare, seed: seed, maxEvents: count,
-            durationSeconds: duration, maxInFlight: maxInFlight, reportIntervalSeconds: max(reportInterval, 0.5))
+            durationSeconds: duration, maxInFlight: maxInFlight, reportIntervalSeconds: max(reportInterval, 0.5),
+            anomalies: anomalies ? true : try environment.boolean("TRAFFIC_ANOMALIES", default: false))
     }
 }
 

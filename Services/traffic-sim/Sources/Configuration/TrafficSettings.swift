@@ -15,12 +15,15 @@ public struct TrafficSettings: Sendable, Equatable {
     public var maxInFlight: Int
     /// Seconds between progress log lines.
     public var reportIntervalSeconds: Double
+    /// Adds the anomaly cycle (``AnomalyPlan``) to the normal traffic.
+    public var anomalies: Bool
 
     public init(
         relayURL: String, apiKey: String? = nil, plan: RatePlan, concurrentSessions: Int = 12,
         legacyShare: Double = 0.2, seed: UInt64, maxEvents: Int? = nil, durationSeconds: Double? = nil,
-        maxInFlight: Int = 64, reportIntervalSeconds: Double = 10
+        maxInFlight: Int = 64, reportIntervalSeconds: Double = 10, anomalies: Bool = false
     ) {
+        self.anomalies = anomalies
         self.relayURL = relayURL
         self.apiKey = apiKey
         self.plan = plan

@@ -36,11 +36,15 @@ public struct TrafficRunner: Service {
         let start = clock.now
         var dueSeconds = 0.0
         var nextReport = settings.reportIntervalSeconds
+        let anomalies = AnomalyPlan()
+        var anomalyRandom = SeededRandom(seed: settings.seed ^ 0x616e_6f6d_616c_7921)
+        var anomalyDue = 0.0
         logger.info(
             "traffic starting",
             metadata: [
                 "relay": "\(settings.relayURL)", "rate": "\(settings.plan.baseRate)",
                 "sessions": "\(settings.concurrentSessions)", "legacy_share": "\(settings.legacyShare)",
+                "anomalies": "\(settings.anomalies)",
             ])
         await withTaskGroup(of: Void.self) { group in
             var unreaped = 0
@@ -52,9 +56,31 @@ public struct TrafficRunner: Service {
                     nextReport += settings.reportIntervalSeconds
                     logger.info("traffic progress", metadata: metadata(tally.snapshot))
                 }
+                let phase = settings.anomalies ? anomalies.phase(atSeconds: elapsed) : .normal
+                if phase == .silence {
+                    // The silent minute: nothing is sent, and nothing piles up to send after it.
+                    dueSeconds = elapsed
+                    try? await Task.sleep(for: .milliseconds(100))
+                    continue
+                }
+                if phase != .normal, anomalyDue <= elapsed,
+                    let extra = anomalies.event(
+                        phase, cycle: Int(elapsed / AnomalyPlan.cycleSeconds), catalog: model.catalog, random: &anomalyRandom,
+                        nowMilliseconds: Int64(Date().timeIntervalSince1970 * 1000))
+                {
+                    anomalyDue = max(anomalyDue, elapsed - 1) + 1 / anomalies.extraRate(phase)
+                    tally.recordGenerated()
+                    group.addTask { [poster, tally] in
+                        let (outcome, retries) = await poster.post(extra)
+                        tally.record(kind: extra.kind, outcome: outcome, retries: retries)
+                    }
+                    unreaped += 1
+                    continue
+                }
                 if dueSeconds > elapsed {
                     // Sleep in short slices so a shutdown is noticed promptly.
-                    try? await Task.sleep(for: .seconds(min(dueSeconds - elapsed, 0.1)))
+                    let nextAnomaly = phase == .normal ? dueSeconds : min(dueSeconds, anomalyDue)
+                    try? await Task.sleep(for: .seconds(max(0, min(nextAnomaly - elapsed, 0.1))))
                     continue
                 }
                 while unreaped >= settings.maxInFlight {

@@ -1,7 +1,7 @@
 import EDMCore
 import Foundation
 
-/// Which clock places an event in the time buckets.
+/// Which clock places an event in time (stats' buckets, alerts' windows).
 ///
 /// `occurredAt` (the client's clock) is what a chart of visitor activity wants, but clients'
 /// clocks are wrong sometimes, and a batch sent hours later would rewrite old buckets. So
@@ -31,7 +31,7 @@ public struct EventTimePolicy: Sendable, Hashable {
             + "otherwise by receivedAt (the relay's clock). Buckets are UTC and aligned to the Unix epoch."
     }
 
-    static func seconds(_ duration: Duration) -> Double {
+    public static func seconds(_ duration: Duration) -> Double {
         duration.inSeconds
     }
 

@@ -1,0 +1,15 @@
+import Synchronization
+
+/// A value behind a lock that closures can capture (a `Mutex` itself cannot be captured by an
+/// escaping closure, being noncopyable).
+final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+
+    init(_ value: Value) {
+        mutex = Mutex(value)
+    }
+
+    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+        try mutex.withLock { try body(&$0) }
+    }
+}

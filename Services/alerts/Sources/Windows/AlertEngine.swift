@@ -1,0 +1,209 @@
+import EDMEvents
+import Foundation
+
+/// Counts events into each rule's event-time windows and decides alerts: pure state, no I/O,
+/// so every rule of windows, grace and hysteresis is tested directly.
+///
+/// - An *above* rule fires as soon as a window's count reaches a threshold (one alert per
+///   level, so the latency is one event, not a window); a *below* rule fires when a window
+///   closes at or under a threshold.
+/// - An alert starts an episode for (rule, key): while it lasts, further windows at the same
+///   or a lower level stay quiet (never one alert per window or per update); a higher level
+///   still fires. A closed window after the last firing one whose count passes `resolveAt`
+///   ends the episode with one `resolved` alert (hysteresis: the key has to come back clearly).
+/// - Windows close at end + grace by the watermark (``advance(to:)``); an event whose window
+///   has closed is late: it is not counted there, and ``lateEvents`` counts it.
+/// - Close decisions (below alerts, resolutions) are taken only for windows starting at or
+///   after `coverageStart`, the instant from which the process has read every event: an
+///   earlier window is only partly rebuilt and would look quiet.
+public struct AlertEngine: Sendable {
+    public let rules: [AlertRule]
+    public let coverageStart: Int64
+    /// Event-time progress: windows closing at or before it are closed.
+    public private(set) var watermark: Int64 = .min
+    /// Late events per rule name since the last ``takeLateEvents()``.
+    public private(set) var lateEvents: [String: Int] = [:]
+
+    struct Episode: Sendable {
+        var level: AlertLevel
+        var lastFiringStart: Int64
+    }
+
+    /// Per rule: window start -> key -> count.
+    private var counts: [[Int64: [String: Int64]]]
+    private var episodes: [[String: Episode]]
+    /// Per below rule: keys seen, with the latest event time, so quiet windows are checked too.
+    private var quietKeys: [[String: Int64]]
+    /// Per rule: the start of the next window to close.
+    private var nextToClose: [Int64]
+    private var knownIDs: Set<UUID> = []
+    /// Per rule and key: the latest window start decided by an earlier process.
+    private var decidedBefore: [Int: [String: Int64]] = [:]
+
+    public init(rules: [AlertRule], coverageStart: Int64) {
+        self.rules = rules
+        self.coverageStart = coverageStart
+        counts = Array(repeating: [:], count: rules.count)
+        episodes = Array(repeating: [:], count: rules.count)
+        quietKeys = Array(repeating: [:], count: rules.count)
+        nextToClose = rules.map { $0.windowStarts(containing: coverageStart).first(where: { _ in true }) ?? coverageStart }
+    }
+
+    /// Alerts published before this process (read back from `edm-alerts`): restores each
+    /// key's episode and remembers the ids, so a re-decided alert is not published twice.
+    public mutating func restore(_ history: [AlertProperties]) {
+        let ordered = history.sorted { ($0.windowStart, $0.resolved ? 1 : 0) < ($1.windowStart, $1.resolved ? 1 : 0) }
+        for alert in ordered {
+            guard let index = rules.firstIndex(where: { $0.name == alert.rule }) else { continue }
+            knownIDs.insert(alert.eventID)
+            let start = EventTimestamp.milliseconds(from: alert.windowStart)
+            decidedBefore[index, default: [:]][alert.key] = max(decidedBefore[index]?[alert.key] ?? .min, start)
+            if alert.resolved {
+                episodes[index][alert.key] = nil
+            } else {
+                let previous = episodes[index][alert.key]
+                episodes[index][alert.key] = Episode(
+                    level: max(previous?.level ?? alert.level, alert.level),
+                    lastFiringStart: max(previous?.lastFiringStart ?? start, start))
+            }
+        }
+    }
+
+    /// Counts one event (`eventTime` in ms, placed by ``EventTimePolicy``) and returns the
+    /// alerts it triggers.
+    public mutating func ingest(_ event: EventEnvelope, eventTime: Int64) -> [AlertDecision] {
+        var decisions: [AlertDecision] = []
+        for index in rules.indices {
+            let rule = rules[index]
+            guard let key = rule.key(of: event) else { continue }
+            if rule.direction == .below { quietKeys[index][key] = max(quietKeys[index][key] ?? .min, eventTime) }
+            var late = false
+            for start in rule.windowStarts(containing: eventTime) {
+                guard rule.closesAt(windowStart: start) > watermark else {
+                    late = true
+                    continue
+                }
+                let count = (counts[index][start]?[key] ?? 0) + 1
+                counts[index][start, default: [:]][key] = count
+                guard rule.direction == .above else { continue }
+                let level: AlertLevel? = count == rule.critical ? .critical : count == rule.warning ? .warning : nil
+                if let level, let decision = fire(index, key: key, start: start, level: level, count: count, at: eventTime) {
+                    decisions.append(decision)
+                }
+            }
+            if late { lateEvents[rule.name, default: 0] += 1 }
+        }
+        return decisions
+    }
+
+    /// Moves the watermark (never backwards) and closes every window that ends, plus grace, at
+    /// or before it, oldest first; returns the alerts the closed windows decide.
+    public mutating func advance(to newWatermark: Int64) -> [AlertDecision] {
+        guard newWatermark > watermark else { return [] }
+        watermark = newWatermark
+        var decisions: [AlertDecision] = []
+        for index in rules.indices {
+            let rule = rules[index]
+            if counts[index].isEmpty, episodes[index].isEmpty, quietKeys[index].isEmpty {
+                // Nothing to decide: skip straight to the current window.
+                let current = rule.windowStarts(containing: newWatermark &- rule.windowMilliseconds &- rule.graceMilliseconds)
+                nextToClose[index] = max(nextToClose[index], current.first(where: { _ in true }) ?? nextToClose[index])
+            }
+            while rule.closesAt(windowStart: nextToClose[index]) <= newWatermark {
+                decisions += close(index, start: nextToClose[index])
+                nextToClose[index] += rule.slideMilliseconds
+            }
+        }
+        return decisions
+    }
+
+    /// Late events per rule since the last call (for the metric), and resets them.
+    public mutating func takeLateEvents() -> [String: Int] {
+        defer { lateEvents = [:] }
+        return lateEvents
+    }
+
+    /// Keys in an alerting episode, per rule name (for metrics and tests).
+    public var alertingKeys: [String: [String: AlertLevel]] {
+        var result: [String: [String: AlertLevel]] = [:]
+        for index in rules.indices where !episodes[index].isEmpty {
+            result[rules[index].name] = episodes[index].mapValues(\.level)
+        }
+        return result
+    }
+
+    /// Windows held in memory (for metrics).
+    public var openWindowCount: Int { counts.reduce(0) { $0 + $1.count } }
+
+    // MARK: Deciding
+
+    private mutating func close(_ index: Int, start: Int64) -> [AlertDecision] {
+        let rule = rules[index]
+        let window = counts[index].removeValue(forKey: start) ?? [:]
+        guard start >= coverageStart else { return [] }
+        let end = start &+ rule.windowMilliseconds
+        var decisions: [AlertDecision] = []
+        if rule.direction == .below {
+            for key in quietKeys[index].keys.sorted() {
+                let count = window[key] ?? 0
+                if let level = rule.level(for: count) {
+                    if let decision = fire(index, key: key, start: start, level: level, count: count, at: end) {
+                        decisions.append(decision)
+                    }
+                } else if let decision = resolve(index, key: key, start: start, count: count) {
+                    decisions.append(decision)
+                }
+            }
+            // Keys silent for ten windows and not alerting are forgotten (bounded memory).
+            quietKeys[index] = quietKeys[index].filter { key, seen in
+                seen >= start - 10 * rule.windowMilliseconds || episodes[index][key] != nil
+            }
+        } else {
+            for key in episodes[index].keys.sorted() {
+                if let decision = resolve(index, key: key, start: start, count: window[key] ?? 0) {
+                    decisions.append(decision)
+                }
+            }
+        }
+        return decisions
+    }
+
+    private mutating func fire(
+        _ index: Int, key: String, start: Int64, level: AlertLevel, count: Int64, at time: Int64
+    ) -> AlertDecision? {
+        let rule = rules[index]
+        if var episode = episodes[index][key], episode.level >= level {
+            episode.lastFiringStart = max(episode.lastFiringStart, start)
+            episodes[index][key] = episode
+            return nil
+        }
+        let previous = episodes[index][key]?.lastFiringStart ?? start
+        episodes[index][key] = Episode(level: level, lastFiringStart: max(previous, start))
+        let alert = AlertProperties(
+            rule: rule.name, key: key, level: level, windowStart: date(start),
+            windowEnd: date(start &+ rule.windowMilliseconds), count: count, threshold: rule.threshold(for: level),
+            resolved: false)
+        return decision(alert, index: index, key: key, start: start, at: time)
+    }
+
+    private mutating func resolve(_ index: Int, key: String, start: Int64, count: Int64) -> AlertDecision? {
+        let rule = rules[index]
+        guard let episode = episodes[index][key], start > episode.lastFiringStart, rule.resolves(count) else { return nil }
+        episodes[index][key] = nil
+        let end = start &+ rule.windowMilliseconds
+        let alert = AlertProperties(
+            rule: rule.name, key: key, level: episode.level, windowStart: date(start), windowEnd: date(end),
+            count: count, threshold: rule.resolveAt, resolved: true)
+        return decision(alert, index: index, key: key, start: start, at: end)
+    }
+
+    private func decision(_ alert: AlertProperties, index: Int, key: String, start: Int64, at time: Int64) -> AlertDecision {
+        let decidedEarlier = decidedBefore[index]?[key].map { start < $0 } ?? false
+        return AlertDecision(
+            alert: alert, eventTime: time, alreadyPublished: decidedEarlier || knownIDs.contains(alert.eventID))
+    }
+
+    private func date(_ milliseconds: Int64) -> Date {
+        EventTimestamp.date(fromMilliseconds: milliseconds)
+    }
+}

@@ -18,6 +18,8 @@ final class ClientHub: Sendable {
         /// (hashing a topic name per event per client showed in profiles).
         var slots: [TopicPartition: Int] = [:]
         var shuttingDown = false
+        /// Uptime (ns) of the last published batch with events.
+        var lastPublishAt: UInt64 = 0
     }
 
     private let state: Mutex<State>
@@ -93,6 +95,7 @@ final class ClientHub: Sendable {
             // Encoded once for everyone, and only when someone will get it.
             let checkpoint = state.sessions.isEmpty ? nil : state.positions.map { SharedCheckpoint(positions: $0) }
             let now = DispatchTime.now().uptimeNanoseconds
+            state.lastPublishAt = now
             for session in state.sessions.values {
                 let outcome = session.offer(events, slots: slots, checkpoint: checkpoint, now: now)
                 dropped += outcome.dropped
@@ -155,11 +158,14 @@ final class ClientHub: Sendable {
         }
     }
 
-    /// Queues the checkpoints held back by the minimum interval that are now due. Under the
-    /// hub's lock, so a flushed checkpoint can never overtake a batch being offered.
-    func flushCheckpoints() {
+    /// Queues the checkpoints held back by the minimum interval that are now due, once events
+    /// paused: while they flow, the next batch carries them in the same write (flushing them on
+    /// their own woke every writer ten more times a second). Under the hub's lock, so a flushed
+    /// checkpoint can never overtake a batch being offered.
+    func flushCheckpoints(pausedFor pause: UInt64 = ClientOutbox.checkpointMinimumInterval) {
         state.withLock { state in
             let now = DispatchTime.now().uptimeNanoseconds
+            guard now &- state.lastPublishAt >= pause else { return }
             for session in state.sessions.values { session.flushCheckpoint(now: now) }
         }
     }

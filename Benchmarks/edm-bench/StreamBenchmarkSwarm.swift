@@ -186,7 +186,16 @@ extension StreamBenchmark {
 
         static let sessionMarker = Array(#""sessionId":"bench-"#.utf8)
 
+        static let checkpointSuffix = Array(#""kind":"checkpoint"}"#.utf8)
+
         private func text(_ payload: UnsafeBufferPointer<UInt8>, receivedAt now: Int64, client: Int) {
+            // Checkpoints (keys sorted: `kind` comes last) are skipped without building a String:
+            // this one thread reads every client, and its own delay would count as latency.
+            if payload.count >= Self.checkpointSuffix.count,
+                payload.suffix(Self.checkpointSuffix.count).elementsEqual(Self.checkpointSuffix)
+            {
+                return
+            }
             // Event keys are sorted, so the session id sits near the end: search backwards.
             if let sent = Self.number(after: Self.sessionMarker, inReversed: payload) {
                 deliveredCount.add(1, ordering: .relaxed)

@@ -42,7 +42,10 @@ struct ExactMergeTests {
         let snapshot = Task {
             try await Self.snapshot(stats: stats, streamPort: streamPort, seconds: 6)
         }
-        try await Task.sleep(for: .seconds(2))
+        // Restart the stream once the dashboard is connected to it (and has events in flight).
+        #expect(try await eventually(timeout: .seconds(30)) {
+            (try? await http.get(stream.baseURL + "/metrics").text.contains("stream_clients 1")) == true
+        })
         #expect(try await stream.terminate() == 0)
         stream = try await system.stream(port: streamPort)
         let during = try await snapshot.value

@@ -91,6 +91,8 @@ struct ResumeTests {
         var factory = EventFactory()
         let first = factory.click()
         try await producer.produce([factory.message(first)])
+        // The feed has read it, so the cursor the client gets is past it.
+        #expect(try await eventually { stream.server.stats.consumedCount == 1 })
         let reader = try await StreamClient.connect(port: stream.port, query: "last=1")
         let cursor = try #require(reader.lastCursor)
         await reader.close()
@@ -98,7 +100,11 @@ struct ResumeTests {
         // The mock broker keeps about 5 MiB per partition: 64 records of 100 KB push the first
         // record (and some of the filler) out.
         let filler = KafkaOutgoingMessage(topic: "edm-ui-click", key: nil, value: Array(repeating: UInt8(ascii: "x"), count: 100_000))
-        for _ in 0..<8 { try await producer.produce(Array(repeating: filler, count: 8)) }
+        // Chunk by chunk, the feed keeping up: a feed left behind the trimming would jump ahead.
+        for chunk in 1...8 {
+            try await producer.produce(Array(repeating: filler, count: 8))
+            #expect(try await eventually { stream.server.stats.skippedCounts.values.reduce(0, +) >= chunk * 8 })
+        }
         let after = (0..<3).map { _ in factory.click() }
         try await producer.produce(after.map(factory.message))
         let metadata = try KafkaConsumer(

@@ -57,7 +57,7 @@ struct KafkaRangeReader: Sendable {
         while !remaining.isEmpty {
             guard ContinuousClock.now < deadline else { throw ReplayError.timedOut }
             try Task.checkCancellation()
-            let batch = await Self.nextBatch(consumer, waitingAtMost: .milliseconds(250))
+            let batch = await consumer.nextBatch(maxCount: 1_000, waitingAtMost: .milliseconds(250))
             if batch.isEmpty {
                 // Offsets that are not messages (compaction, transaction markers) are never
                 // read: trust the consumer's position after two quiet windows.
@@ -77,22 +77,6 @@ struct KafkaRangeReader: Sendable {
                 if case .success(let event) = decoder.decode(message) { events.append(event) }
             }
             if !events.isEmpty { await deliver(events) }
-        }
-    }
-
-    /// A batch, or an empty one when none arrives in time. Nothing taken from the consumer is
-    /// lost: if the batch and the timer race, both results are collected.
-    private static func nextBatch(_ consumer: KafkaConsumer, waitingAtMost wait: Duration) async -> [KafkaMessage] {
-        await withTaskGroup(of: [KafkaMessage].self) { group in
-            group.addTask { await consumer.nextBatch(maxCount: 1_000) }
-            group.addTask {
-                try? await Task.sleep(for: wait)
-                return []
-            }
-            var messages = await group.next() ?? []
-            group.cancelAll()
-            for await more in group { messages += more }
-            return messages
         }
     }
 }

@@ -1,9 +1,7 @@
-import EDMKafka
-
 extension KafkaConsumer {
     /// A batch, or an empty one when none arrives within `wait`. Nothing taken from the
     /// consumer is lost: if the batch and the timer race, both results are collected.
-    func nextBatch(maxCount: Int, waitingAtMost wait: Duration) async -> [KafkaMessage] {
+    public func nextBatch(maxCount: Int, waitingAtMost wait: Duration) async -> [KafkaMessage] {
         await withTaskGroup(of: [KafkaMessage].self) { group in
             group.addTask { await self.nextBatch(maxCount: maxCount) }
             group.addTask {

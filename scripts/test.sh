@@ -11,9 +11,10 @@ cd "$(dirname "$0")/.."
 
 pg_dir=$(mktemp -d /tmp/edm-test-pg.XXXXXX)
 log=$(mktemp /tmp/edm-test-log.XXXXXX)
+failures=$(mktemp /tmp/edm-test-failures.XXXXXX)
 cleanup() {
   scripts/test-postgres.sh stop "$pg_dir" >/dev/null 2>&1 || true
-  rm -f "$log"
+  rm -f "$log" "$failures"
 }
 trap cleanup EXIT INT TERM
 
@@ -39,6 +40,8 @@ for target in $targets; do
     fi
   else
     failed+=("$target")
+    # CI shows only the end of the output: repeat what failed (test, expectation, error) there.
+    { echo "--- $target:"; grep -E '✘|error:|Fatal error|Expectation failed|recorded an issue' "$log" | head -40; } >>"$failures" || true
   fi
 done
 
@@ -46,6 +49,7 @@ done
 if [ $# -eq 0 ] && ! scripts/openapi-fuzz.sh; then failed+=("openapi-fuzz"); fi
 
 if [ ${#failed[@]} -gt 0 ]; then
+  cat "$failures" >&2
   echo "FAILED: ${failed[*]}" >&2
   exit 1
 fi

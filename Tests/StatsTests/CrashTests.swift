@@ -85,7 +85,7 @@ struct CrashTests {
         for (environment, variable) in cases {
             let process = try ChildProcess(executable: BuiltProducts.executable("stats"), environment: environment)
             #expect(try await process.waitForExit() == 78, "\(variable)")
-            try await waitUntil("an error naming \(variable)", timeout: .seconds(5)) {
+            try await waitUntil("an error naming \(variable)", timeout: .seconds(30)) {
                 process.standardError.contains("configuration error: \(variable)")
             }
         }

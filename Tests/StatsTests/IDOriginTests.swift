@@ -125,7 +125,7 @@ struct IDOriginTests {
         settings.pruneInterval = .milliseconds(100)
         let pruner = SeenEventPruner(pool: world.pool, settings: settings, logger: quietLogger)
         let pruning = Task { try await pruner.run() }
-        try await waitUntil("expired ids pruned", timeout: .seconds(10)) { try await world.snapshot().seenEvents == 3 }
+        try await waitUntil("expired ids pruned", timeout: .seconds(30)) { try await world.snapshot().seenEvents == 3 }
         pruning.cancel()
         _ = await pruning.result
         let left = try await world.pool.query("SELECT event_id FROM stats_seen_events").map { try $0.decode(UUID.self, at: 0) }

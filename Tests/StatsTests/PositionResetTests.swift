@@ -49,7 +49,7 @@ struct PositionResetTests {
                 executable: BuiltProducts.executable("stats"), arguments: ["reset-positions", "--topic", "edm-ui-click", "--partition", "0"],
                 environment: world.executableEnvironment(port: 0))
             #expect(try await one.waitForExit() == 0, "\(one.standardError)")
-            try await waitUntil("the command's report", timeout: .seconds(5)) {
+            try await waitUntil("the command's report", timeout: .seconds(30)) {
                 one.standardOutput.contains("reset \(click)[0] from 45 to 0 (beyond_end, 0 events lost)")
             }
             #expect(!one.standardOutput.contains("pageload"))
@@ -60,7 +60,7 @@ struct PositionResetTests {
                 executable: BuiltProducts.executable("stats"), arguments: ["reset-positions", "--all"],
                 environment: world.executableEnvironment(port: 0))
             #expect(try await rest.waitForExit() == 0, "\(rest.standardError)")
-            try await waitUntil("the second report", timeout: .seconds(5)) {
+            try await waitUntil("the second report", timeout: .seconds(30)) {
                 rest.standardOutput.contains("reset \(pageload)[0] from 15 to 0 (beyond_end, 0 events lost)")
             }
             try await world.waitUntilCaughtUp()

@@ -23,7 +23,7 @@ struct RebuildTests {
             executable: BuiltProducts.executable("stats"), arguments: ["rebuild"], environment: environment)
         #expect(try await rebuild.waitForExit() == 0, "\(rebuild.standardError)")
         // The pipe may deliver the last output a moment after the exit is seen.
-        try await waitUntil("the rebuild's report on stdout", timeout: .seconds(5)) {
+        try await waitUntil("the rebuild's report on stdout", timeout: .seconds(30)) {
             rebuild.standardOutput.contains("rebuild started (epoch 1)")
         }
         #expect(try await world.pool.query("SELECT epoch FROM stats_state")[0].decode(Int64.self, at: 0) == 1)

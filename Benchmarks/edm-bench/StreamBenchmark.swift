@@ -86,6 +86,11 @@ struct StreamBenchmark {
                 logger.error("skipping the \(manyClients)-client run: the open-file limit is \(openFiles)")
             }
         }
+        // EDM_BENCH_STREAM_CLIENTS=1000,10000 runs only those client counts (for profiling).
+        if let only = ProcessInfo.processInfo.environment["EDM_BENCH_STREAM_CLIENTS"] {
+            let counts = Set(only.split(separator: ",").compactMap { Int($0) })
+            runs = runs.filter { counts.contains($0.0) && $0.1 == fetchWaitMilliseconds }
+        }
         for (clients, wait, rate) in runs {
             let result = try await streamRun(
                 bootstrap: bootstrap, prefix: prefix, names: names, producer: producer, clients: clients, fetchWait: wait,
@@ -290,8 +295,9 @@ struct StreamBenchmark {
     /// The `stream` executable from the same build, ready once its feed runs and it listens.
     enum StreamProcess {
         static func start(bootstrap: String, prefix: String, environment: [String: String]) async throws -> ServiceProcess {
+            // EDM_BENCH_STREAM_EXECUTABLE=/path/to/stream runs another build (an A/B pair with one swarm).
             try await ServiceProcess.start(
-                "stream",
+                ProcessInfo.processInfo.environment["EDM_BENCH_STREAM_EXECUTABLE"] ?? "stream",
                 environment: [
                     "KAFKA_URL": bootstrap, "KAFKA_PREFIX": prefix, "PORT": "0", "HOST": "127.0.0.1", "LOG_LEVEL": "info",
                 ].merging(environment) { _, override in override },

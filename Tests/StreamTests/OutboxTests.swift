@@ -31,6 +31,7 @@ struct OutboxTests {
             for frame in frames {
                 switch frame {
                 case .event(let buffer): texts.append(String(buffer: buffer))
+                case .events(let buffer, let count): texts.append("\(count)x" + String(buffer: buffer))
                 case .control(let buffer):
                     let value = try! JSONValue.parse(String(buffer: buffer))
                     let kind = value["kind"]?.stringValue ?? "?"
@@ -207,5 +208,37 @@ struct OutboxTests {
         _ = outbox.offer([Self.event(0)])
         outbox.requestClose(code: 1001, reason: "bye", discardPending: false)
         #expect(Self.drain(&outbox) == ["live", "0@0", "close:1001"])
+    }
+
+    /// A batch with its frames back to back, as the hub offers it.
+    static func batch(_ offsets: [Int64], type: (Int64) -> String = { _ in "click" }) -> (events: [StreamEvent], frames: ByteBuffer?) {
+        let events = offsets.map { event($0, type: type($0)) }
+        let slots = Array(repeating: 0, count: events.count)
+        return (events, ClientHub.concatenatedFrames(events, slots: slots, slotCount: 1))
+    }
+
+    @Test("a batch the client takes whole is one entry; otherwise it goes event by event, with the same marks")
+    func wholeBatches() {
+        var outbox = ClientOutbox(capacity: 5, policy: .drop, filter: StreamFilter(types: ["click"]))
+        outbox.startLive(at: [Self.partition: 0], slots: [Self.partition: 0])
+        outbox.goLive(replayed: 0)
+        let whole = Self.batch([0, 1, 2])
+        #expect(outbox.offer(whole.events, slots: [0, 0, 0], frames: whole.frames).accepted == 3)
+        #expect(outbox.liveEventCount == 3)
+        #expect(Self.drain(&outbox) == ["live", "3x0@00@10@2"])
+        #expect(outbox.liveEventCount == 0)
+        // A duplicate (offset 2, taken whole above), a filtered-out event (4), or no room: event by event.
+        let mixed = Self.batch([2, 3, 4, 5]) { $0 == 4 ? "pageload" : "click" }
+        #expect(outbox.offer(mixed.events, slots: [0, 0, 0, 0], frames: mixed.frames).accepted == 2)
+        #expect(Self.drain(&outbox) == ["0@3", "0@5"])
+        let tooMany = Self.batch([6, 7, 8, 9, 10, 11])
+        #expect(outbox.offer(tooMany.events, slots: Array(repeating: 0, count: 6), frames: tooMany.frames) == .init(accepted: 5, dropped: 1))
+        #expect(Self.drain(&outbox) == ["0@6", "0@7", "0@8", "0@9", "0@10", "dropped:1"])
+        // Reported as dropped is passed: offset 11 is not sent later.
+        let again = Self.batch([11, 12])
+        #expect(outbox.offer(again.events, slots: [0, 0], frames: again.frames).accepted == 1)
+        #expect(Self.drain(&outbox) == ["0@12"])
+        // Offsets that do not increase get no shared frames at all.
+        #expect(ClientHub.concatenatedFrames([Self.event(3), Self.event(3)], slots: [0, 0], slotCount: 1) == nil)
     }
 }

@@ -1,5 +1,6 @@
 import Dispatch
 import EDMKafka
+import NIOCore
 import Synchronization
 
 /// The connected clients, the feed's position, and the recent-event ring, under one lock so a
@@ -75,6 +76,7 @@ final class ClientHub: Sendable {
     func publish(_ events: [StreamEvent], positions advanced: [TopicPartition: Int64]) {
         var dropped = 0
         var closing = 0
+        var pumps: [ClientSession] = []
         let resets = state.withLock { state -> [PartitionReset] in
             let resets = Self.resets(in: events, advanced: advanced, known: state.positions ?? [:])
             for reset in resets {
@@ -92,20 +94,44 @@ final class ClientHub: Sendable {
             }
             guard !events.isEmpty else { return resets }
             let slots = events.map { state.slots[$0.partition] ?? -1 }
+            let frames = Self.concatenatedFrames(events, slots: slots, slotCount: state.slots.count)
             // Encoded once for everyone, and only when someone will get it.
             let checkpoint = state.sessions.isEmpty ? nil : state.positions.map { SharedCheckpoint(positions: $0) }
             let now = DispatchTime.now().uptimeNanoseconds
             state.lastPublishAt = now
+            pumps.reserveCapacity(state.sessions.count)
             for session in state.sessions.values {
-                let outcome = session.offer(events, slots: slots, checkpoint: checkpoint, now: now)
+                let (outcome, pump) = session.offer(events, slots: slots, frames: frames, checkpoint: checkpoint, now: now)
                 dropped += outcome.dropped
                 if outcome.closing { closing += 1 }
+                if pump { pumps.append(session) }
             }
             return resets
         }
+        Self.schedulePumps(pumps)
         if dropped > 0 { metrics.dropped(dropped) }
         if closing > 0 { metrics.closed(.slow, count: closing) }
         for reset in resets { metrics.partitionReset(reset) }
+    }
+
+    /// Every event's frame back to back, once for all clients (see `ClientOutbox.offerWhole`);
+    /// nil for a single event (its own frame serves) or when offsets do not increase within a
+    /// partition (duplicates are then dropped event by event).
+    static func concatenatedFrames(_ events: [StreamEvent], slots: [Int], slotCount: Int) -> ByteBuffer? {
+        guard events.count > 1 else { return nil }
+        var last = [Int64](repeating: .min, count: slotCount)
+        var size = 0
+        for (index, event) in events.enumerated() {
+            let slot = slots[index]
+            if slot >= 0, slot < slotCount {
+                guard event.offset > last[slot] else { return nil }
+                last[slot] = event.offset
+            }
+            size += event.frame.readableBytes
+        }
+        var frames = ByteBufferAllocator().buffer(capacity: size)
+        for event in events { frames.writeImmutableBuffer(event.frame) }
+        return frames
     }
 
     /// A partition whose offsets went backwards: the consumer was reset to the start of a new
@@ -163,10 +189,25 @@ final class ClientHub: Sendable {
     /// their own woke every writer ten more times a second). Under the hub's lock, so a flushed
     /// checkpoint can never overtake a batch being offered.
     func flushCheckpoints(pausedFor pause: UInt64 = ClientOutbox.checkpointMinimumInterval) {
-        state.withLock { state in
+        let pumps = state.withLock { state -> [ClientSession] in
             let now = DispatchTime.now().uptimeNanoseconds
-            guard now &- state.lastPublishAt >= pause else { return }
-            for session in state.sessions.values { session.flushCheckpoint(now: now) }
+            guard now &- state.lastPublishAt >= pause else { return [] }
+            return state.sessions.values.filter { $0.flushCheckpoint(now: now) }
+        }
+        Self.schedulePumps(pumps)
+    }
+
+    /// Runs the pumps of `sessions` on their event loops, one hop per loop for all of them (the
+    /// order of frames is each outbox's; pumps only write what is queued).
+    static func schedulePumps(_ sessions: [ClientSession]) {
+        guard !sessions.isEmpty else { return }
+        var byLoop: [ObjectIdentifier: (loop: any EventLoop, sessions: [ClientSession])] = [:]
+        for session in sessions {
+            let loop = session.channel.eventLoop
+            byLoop[ObjectIdentifier(loop), default: (loop, [])].sessions.append(session)
+        }
+        for (loop, sessions) in byLoop.values {
+            loop.execute { for session in sessions { session.pump() } }
         }
     }
 

@@ -294,13 +294,21 @@ struct StreamBenchmark {
 
     /// The `stream` executable from the same build, ready once its feed runs and it listens.
     enum StreamProcess {
+        /// EDM_BENCH_STREAM_ENV="NAME=value NAME2=value" adds to the stream's environment (experiments).
+        static var extraEnvironment: [String: String] {
+            let pairs = (ProcessInfo.processInfo.environment["EDM_BENCH_STREAM_ENV"] ?? "").split(separator: " ").map {
+                $0.split(separator: "=", maxSplits: 1).map(String.init)
+            }
+            return Dictionary(pairs.filter { $0.count == 2 }.map { ($0[0], $0[1]) }) { _, last in last }
+        }
+
         static func start(bootstrap: String, prefix: String, environment: [String: String]) async throws -> ServiceProcess {
             // EDM_BENCH_STREAM_EXECUTABLE=/path/to/stream runs another build (an A/B pair with one swarm).
             try await ServiceProcess.start(
                 ProcessInfo.processInfo.environment["EDM_BENCH_STREAM_EXECUTABLE"] ?? "stream",
                 environment: [
                     "KAFKA_URL": bootstrap, "KAFKA_PREFIX": prefix, "PORT": "0", "HOST": "127.0.0.1", "LOG_LEVEL": "info",
-                ].merging(environment) { _, override in override },
+                ].merging(environment) { _, override in override }.merging(extraEnvironment) { _, extra in extra },
                 timeout: .seconds(30)
             ) { log in
                 log.contains("feed starting") ? ServiceProcess.port(in: log, lineContaining: "msg=listening") : nil

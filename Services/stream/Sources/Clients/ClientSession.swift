@@ -330,13 +330,25 @@ final class ClientSession: Sendable {
                 self.metrics.delivered(events)
                 if let close {
                     self.end(close)
-                } else {
+                } else if self.releasePumpUnlessReady() {
                     // Not inline: a write that completes at once would otherwise recurse.
                     self.channel.eventLoop.execute { self.pump() }
                 }
             case .failure(let error):
                 self.end(.failed(error))
             }
+        }
+    }
+
+    /// After a write: true when more frames wait (the pump stays claimed and must run again),
+    /// else releases the pump, so the usual case (a client that is kept up) schedules nothing.
+    private func releasePumpUnlessReady() -> Bool {
+        state.withLock { state in
+            guard state.end == nil, state.outbox.hasFramesReady else {
+                state.pumping = false
+                return false
+            }
+            return true
         }
     }
 

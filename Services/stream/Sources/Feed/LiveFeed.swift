@@ -188,8 +188,9 @@ final class LiveFeed: Service, Sendable {
             case .failure(let reason): skipped(message, reason)
             }
         }
-        metrics.consumed(events.count)
         hub.publish(events, positions: positions)
+        // Counted once published: whoever sees the count (tests) sees the positions moved too.
+        metrics.consumed(events.count)
     }
 
     /// Counts a skipped message and logs it, at most once a second (with how many were not logged).

@@ -73,10 +73,12 @@ private struct CanonicalReader {
     func propertiesPass(from start: Int, rules: [FieldRule]) -> Bool {
         var required = 0
         for member in CanonicalProperties(bytes: bytes, start: start) {
-            guard let rule = rules.first(where: { bytes.equals(member.key, $0.name) }), rule.envelope != .forbidden,
-                bytes.accepts(member.value, rule.value), bytes.isWellFormed(member.value)
+            // By index: `first(where:)` would copy each rule (several strings) it returns.
+            guard let index = rules.indices.first(where: { bytes.equals(member.key, rules[$0].name) }),
+                rules[index].envelope != .forbidden, bytes.accepts(member.value, rules[index].value),
+                bytes.isWellFormed(member.value)
             else { return false }
-            if rule.envelope == .required { required += 1 }
+            if rules[index].envelope == .required { required += 1 }
         }
         return required == rules.count(where: { $0.envelope == .required })
     }

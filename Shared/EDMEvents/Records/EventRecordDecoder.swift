@@ -25,51 +25,81 @@ public struct EventRecordDecoder: Sendable {
     }
 
     public func decode(_ record: EventRecord) -> Result<EventEnvelope, SkipReason> {
-        decode(record, fast: { $0.envelope() }, general: { $0 })
+        var decoded: EventEnvelope?
+        let reason = visit(
+            record,
+            fast: { fields in
+                decoded = fields.envelope()
+                return decoded != nil
+            },
+            general: { decoded = $0 })
+        if let reason { return .failure(reason) }
+        guard let decoded else { return .failure(.invalidEvent) }  // `visit` gave one: unreachable
+        return .success(decoded)
     }
 
     /// The same decision as ``decode(_:)`` (the same rules, the same ``SkipReason``s), giving
     /// `project` of the accepted event instead of its envelope. On the fast path (what the relay
     /// writes) the fields are read in place, so a consumer that needs only a few of them pays for
     /// no envelope, `Date`s, typed properties or strings it does not read.
+    @inlinable
     public func decode<Value>(_ record: EventRecord, projecting project: (EventFields) -> Value) -> Result<Value, SkipReason> {
-        decode(record, fast: { project($0) }, general: { project(EventFields($0)) })
+        // Inlined so the caller's specialisation does the generic part; the decoding is not generic.
+        var projected: Value?
+        let reason = visit(
+            record,
+            fast: { fields in
+                projected = project(fields)
+                return true
+            },
+            general: { projected = project(EventFields($0)) })
+        if let reason { return .failure(reason) }
+        guard let projected else { return .failure(.invalidEvent) }  // `visit` gave one: unreachable
+        return .success(projected)
     }
 
-    /// `fast` turns what the canonical fast path accepted into a value (nil: let the general
-    /// path decide); `general` what the general path accepted.
-    private func decode<Value>(
-        _ record: EventRecord, fast: (EventFields) -> Value?, general: (EventEnvelope) -> Value
-    ) -> Result<Value, SkipReason> {
-        guard let topicKind = kind(forTopic: record.topic) else { return .failure(.unknownTopic) }
-        guard let bytes = record.value else { return .failure(.tombstone) }
+    /// Decides `record`: nil after handing the accepted event to `fast` (fields of what the
+    /// canonical fast path accepted; false lets the general path decide instead) or to `general`
+    /// (the general path's envelope), else the reason to skip it.
+    @usableFromInline
+    func visit(_ record: EventRecord, fast: (EventFields) -> Bool, general: (EventEnvelope) -> Void) -> SkipReason? {
+        guard let topicKind = kind(forTopic: record.topic) else { return .unknownTopic }
+        guard let bytes = record.value else { return .tombstone }
         // Canonical envelopes (nearly all records) take the byte-level fast path, in place.
-        let accepted = bytes.withUnsafeBufferPointer { buffer -> Result<Value, SkipReason>? in
+        let accepted = bytes.withUnsafeBufferPointer { buffer -> SkipReason?? in
             guard let fields = CanonicalEnvelopeDecoder.fields(buffer, registry: names.registry, limits: limits),
-                let value = fast(fields)
+                fast(fields)
             else { return nil }
-            return fields.type == topicKind.eventType ? .success(value) : .failure(.topicMismatch)
+            return .some(fields.type == topicKind.eventType ? nil : .topicMismatch)
         }
         if let accepted { return accepted }
         let value: JSONValue
         do {
             value = try JSONValue.parse(Data(bytes))
         } catch {
-            return .failure(.malformedJSON)
+            return .malformedJSON
         }
         let envelope: EventEnvelope
         do {
             envelope = try EventEnvelope.decode(value, registry: names.registry, limits: limits)
         } catch {
             switch error {
-            case .malformedJSON: return .failure(.malformedJSON)
-            case .unknownType: return .failure(.unknownType)
-            case .unsupportedSchemaVersion: return .failure(.unsupportedSchemaVersion)
-            case .invalid: return legacyEvent(value, kind: topicKind, record: record).map(general)
+            case .malformedJSON: return .malformedJSON
+            case .unknownType: return .unknownType
+            case .unsupportedSchemaVersion: return .unsupportedSchemaVersion
+            case .invalid:
+                switch legacyEvent(value, kind: topicKind, record: record) {
+                case .success(let legacy):
+                    general(legacy)
+                    return nil
+                case .failure(let reason):
+                    return reason
+                }
             }
         }
-        guard envelope.type == topicKind.eventType else { return .failure(.topicMismatch) }
-        return .success(general(envelope))
+        guard envelope.type == topicKind.eventType else { return .topicMismatch }
+        general(envelope)
+        return nil
     }
 
     private func kind(forTopic topic: String) -> (any EventProperties.Type)? {

@@ -66,28 +66,38 @@ public enum EventTimestamp {
         let clamped = min(max(value, minimumMilliseconds), maximumMilliseconds)
         let (days, millisOfDay) = CivilDate.floorDivide(clamped, 86_400_000)
         let (year, month, day) = CivilDate.date(fromDays: days)
-        func digits(_ number: Int64, _ width: Int) {
-            var divisor: Int64 = 1
-            for _ in 1..<width { divisor *= 10 }
-            while divisor > 0 {
-                output.append(UInt8(ascii: "0") + UInt8(number / divisor % 10))
-                divisor /= 10
+        // Written into 24 bytes on the stack, then appended at once (the relay and every
+        // envelope encoder write two of these per event).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { text in
+            var position = 0
+            func digits(_ number: Int64, _ width: Int) {
+                var rest = number
+                for offset in stride(from: width - 1, through: 0, by: -1) {
+                    text[position + offset] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+                position += width
             }
+            func separator(_ character: Unicode.Scalar) {
+                text[position] = UInt8(ascii: character)
+                position += 1
+            }
+            digits(year, 4)
+            separator("-")
+            digits(month, 2)
+            separator("-")
+            digits(day, 2)
+            separator("T")
+            digits(millisOfDay / 3_600_000, 2)
+            separator(":")
+            digits(millisOfDay / 60_000 % 60, 2)
+            separator(":")
+            digits(millisOfDay / 1000 % 60, 2)
+            separator(".")
+            digits(millisOfDay % 1000, 3)
+            separator("Z")
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: text[0..<position]))
         }
-        digits(year, 4)
-        output.append(UInt8(ascii: "-"))
-        digits(month, 2)
-        output.append(UInt8(ascii: "-"))
-        digits(day, 2)
-        output.append(UInt8(ascii: "T"))
-        digits(millisOfDay / 3_600_000, 2)
-        output.append(UInt8(ascii: ":"))
-        digits(millisOfDay / 60_000 % 60, 2)
-        output.append(UInt8(ascii: ":"))
-        digits(millisOfDay / 1000 % 60, 2)
-        output.append(UInt8(ascii: "."))
-        digits(millisOfDay % 1000, 3)
-        output.append(UInt8(ascii: "Z"))
     }
 
     /// The parser behind ``date(from:)``; also used by the validator, so what it accepts is what
@@ -111,13 +121,16 @@ public enum EventTimestamp {
             index += width
             return value
         }
-        func expect(_ accepted: String) -> Bool {
-            guard index < bytes.count, accepted.utf8.contains(bytes[index]) else { return false }
+        /// Consumes `accepted` or `alternative` (the lowercase `t` and `z`).
+        func expect(_ accepted: Unicode.Scalar, or alternative: Unicode.Scalar? = nil) -> Bool {
+            guard index < bytes.count else { return false }
+            let byte = bytes[index]
+            guard byte == UInt8(ascii: accepted) || alternative.map({ byte == UInt8(ascii: $0) }) == true else { return false }
             index += 1
             return true
         }
         guard let year = number(4), expect("-"), let month = number(2), expect("-"),
-            let day = number(2), expect("Tt"), let hour = number(2), expect(":"),
+            let day = number(2), expect("T", or: "t"), let hour = number(2), expect(":"),
             let minute = number(2), expect(":"), let second = number(2)
         else { return nil }
         guard (1...12).contains(month), (1...CivilDate.daysIn(month: month, year: year)).contains(day),
@@ -139,7 +152,7 @@ public enum EventTimestamp {
             if roundUp { millis += 1 }  // may reach 1000: carried by the addition below
         }
         var offsetMinutes: Int64 = 0
-        if expect("Zz") {
+        if expect("Z", or: "z") {
             // UTC
         } else if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
             let sign: Int64 = bytes[index] == UInt8(ascii: "-") ? -1 : 1

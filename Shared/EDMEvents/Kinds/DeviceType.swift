@@ -34,7 +34,10 @@ public enum DeviceType: String, Sendable, Hashable, Codable, CaseIterable {
         // by Character: the common case is matched on bytes, far cheaper than String search on
         // the relay's hot path. Anything else is matched on Strings, by the same rules.
         if utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) {
-            let ua = Array(utf8.lazy.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 })
+            var ua = Array(utf8)
+            ua.withUnsafeMutableBufferPointer { bytes in
+                for index in bytes.indices where bytes[index] >= 0x41 && bytes[index] <= 0x5A { bytes[index] |= 0x20 }
+            }
             let withoutCubot = ua.removingOccurrences(of: "cubot")
             self = Self.classify(
                 isBlank: ua.allSatisfy { $0 == 0x20 || $0 == 0x09 },

@@ -76,7 +76,7 @@ public final class PostgresConnection: PostgresQueryable, Sendable {
         return value
     }
 
-    private func rollback() async {
+    func rollback() async {
         guard !isBroken else { return }
         do {
             _ = try await handle.execute("ROLLBACK", cancellable: false)

@@ -118,10 +118,11 @@ public final class AlertProcessor: Service, Sendable {
         var consumed = 0
         var progress = BatchProgress()
         let owned = state.partitions
-        for (message, result) in zip(batch, decoded) {
+        for position in batch.indices {
+            let message = batch[position]
             let slot = progress.slot(for: message) { owned.contains($0) }
             guard progress.isOwned(slot) else { continue }
-            switch result {
+            switch decoded[position] {
             case .success(let event):
                 consumed += 1
                 let time = EventTimestamp.milliseconds(

@@ -84,6 +84,7 @@ public struct FieldCondition: Sendable, Hashable {
 
     public func holds(for event: EventEnvelope) -> Bool {
         guard let value = field.value(in: event) else { return false }
-        return values.contains(value)
+        // Most conditions name one value: a comparison, not a hash.
+        return values.count == 1 ? values.first == value : values.contains(value)
     }
 }

@@ -9,6 +9,29 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
     }
 
     public let location: Location
+    /// How ``value(in:)`` reads the field, decided once (it runs per event and rule).
+    private let accessor: Accessor
+
+    private enum Accessor: Sendable, Hashable {
+        case sessionId, type, source, unknownEnvelopeField
+        case buttonId, deviceType, url, userAgent, description
+        case property(String)
+
+        init(_ location: Location) {
+            switch location {
+            case .envelope("sessionId"): self = .sessionId
+            case .envelope("type"): self = .type
+            case .envelope("source"): self = .source
+            case .envelope: self = .unknownEnvelopeField
+            case .property("buttonId"): self = .buttonId
+            case .property("deviceType"): self = .deviceType
+            case .property("url"): self = .url
+            case .property("userAgent"): self = .userAgent
+            case .property("description"): self = .description
+            case .property(let name): self = .property(name)
+            }
+        }
+    }
 
     /// Envelope fields a rule may read (the others are ids and times, useless as keys).
     public static let envelopeFields = ["sessionId", "type", "source"]
@@ -16,6 +39,7 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
     /// Resolves `text` against the fields of `kind`; nil when the type has no such field.
     public init?(_ text: String, kind: any EventProperties.Type) {
         let propertyNames = Set(kind.fieldRules.map(\.name))
+        let location: Location
         if text.hasPrefix("properties.") {
             let name = String(text.dropFirst("properties.".count))
             guard propertyNames.contains(name) else { return nil }
@@ -27,35 +51,37 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
         } else {
             return nil
         }
+        self.location = location
+        accessor = Accessor(location)
     }
 
     /// The field's value as text; nil when the event lacks it.
     public func value(in event: EventEnvelope) -> String? {
-        switch location {
-        case .envelope("sessionId"): return event.sessionId
-        case .envelope("type"): return event.type
-        case .envelope("source"): return event.source.rawValue
-        case .envelope: return nil
-        case .property(let name):
-            // The storefront's fields without building the properties' JSON (a hot path).
-            if let click = event.properties as? ClickProperties {
-                if name == "buttonId" { return click.buttonId }
-                if name == "description" { return click.description }
-            } else if let pageLoad = event.properties as? PageLoadProperties {
-                switch name {
-                case "deviceType": return pageLoad.deviceType.rawValue
-                case "url": return pageLoad.url
-                case "userAgent": return pageLoad.userAgent
-                case "description": return pageLoad.description
-                default: break
-                }
-            }
-            switch event.properties.fieldValues[name] {
-            case .string(let text)?: return text
-            case .integer(let number)?: return String(number)
-            case .bool(let flag)?: return flag ? "true" : "false"
-            default: return nil
-            }
+        // The storefront's fields without building the properties' JSON (a hot path).
+        switch accessor {
+        case .sessionId: return event.sessionId
+        case .type: return event.type
+        case .source: return event.source.rawValue
+        case .unknownEnvelopeField: return nil
+        case .buttonId:
+            if let click = event.properties as? ClickProperties { return click.buttonId }
+        case .deviceType:
+            if let pageLoad = event.properties as? PageLoadProperties { return pageLoad.deviceType.rawValue }
+        case .url:
+            if let pageLoad = event.properties as? PageLoadProperties { return pageLoad.url }
+        case .userAgent:
+            if let pageLoad = event.properties as? PageLoadProperties { return pageLoad.userAgent }
+        case .description:
+            if let click = event.properties as? ClickProperties { return click.description }
+            if let pageLoad = event.properties as? PageLoadProperties { return pageLoad.description }
+        case .property: break
+        }
+        guard case .property(let name) = location else { return nil }
+        switch event.properties.fieldValues[name] {
+        case .string(let text)?: return text
+        case .integer(let number)?: return String(number)
+        case .bool(let flag)?: return flag ? "true" : "false"
+        default: return nil
         }
     }
 

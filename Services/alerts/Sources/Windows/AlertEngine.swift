@@ -77,6 +77,9 @@ public struct AlertEngine: Sendable {
     /// alerts it triggers.
     public mutating func ingest(_ event: EventEnvelope, eventTime: Int64) -> [AlertDecision] {
         var decisions: [AlertDecision] = []
+        // A local copy of the array (one retain): reading a rule through `self`, which this
+        // method mutates, made the compiler copy the whole rule per event and rule.
+        let rules = self.rules
         for index in rules.indices {
             guard let key = rules[index].key(of: event) else { continue }
             let shape = shapes[index]

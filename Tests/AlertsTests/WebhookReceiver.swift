@@ -7,9 +7,9 @@ import ServiceLifecycle
 import Synchronization
 import TestSupport
 
-/// A real HTTP receiver for the webhook tests, on a free port of 127.0.0.1: answers 503 to the
-/// first `failFirst` requests (and to every request while `down`), 200 after, and records each
-/// request's `Idempotency-Key` and the id in its body.
+/// A real HTTP receiver for the webhook tests, on a free port of 127.0.0.1: answers
+/// `failStatus` (503 unless told) to the first `failFirst` requests (and to every request while
+/// `down`), 200 after, and records each request's `Idempotency-Key` and the id in its body.
 final class WebhookReceiver: Sendable {
     struct Request: Sendable, Equatable {
         var key: String?
@@ -37,7 +37,7 @@ final class WebhookReceiver: Sendable {
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
-    init(failFirst: Int = 0, down: Bool = false) async throws {
+    init(failFirst: Int = 0, failStatus: Int = 503, down: Bool = false) async throws {
         let shared = Shared(State(failuresLeft: failFirst, down: down))
         let router = Router()
         router.post("/hook") { request, _ -> Response in
@@ -49,10 +49,10 @@ final class WebhookReceiver: Sendable {
                 state.requests.append(
                     Request(
                         key: request.headers[HTTPField.Name("Idempotency-Key")!], bodyID: json?["id"] as? String,
-                        status: fail ? 503 : 200))
+                        status: fail ? failStatus : 200))
                 return fail
             }
-            return Response(status: fail ? .serviceUnavailable : .ok)
+            return Response(status: fail ? .init(code: failStatus) : .ok)
         }
         var logger = Logger(label: "webhook-receiver")
         logger.logLevel = .warning

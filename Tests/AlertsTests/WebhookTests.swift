@@ -79,6 +79,20 @@ import TestSupport
         await receiver.stop()
     }
 
+    @Test func aRefusedAlertIsDroppedAndCountedNotRetried() async throws {
+        let receiver = try await WebhookReceiver(failFirst: 1, failStatus: 400)
+        let running = RunningSink(url: receiver.url)
+        let alerts = (1...2).map(Self.alert)
+        for alert in alerts { running.sink.enqueue(alert) }
+        try await waitUntil("the second alert accepted") { receiver.accepted.count == 1 }
+        #expect(receiver.requests.map(\.status) == [400, 200])
+        #expect(receiver.accepted == [alerts[1].id])
+        #expect(running.sink.metrics.stats.dropped.load(ordering: .relaxed) == 1)
+        #expect(running.sink.metrics.stats.failedAttempts.load(ordering: .relaxed) == 0)
+        try await running.stop()
+        await receiver.stop()
+    }
+
     @Test func shutdownDeliversWhatIsQueuedFirst() async throws {
         let receiver = try await WebhookReceiver(failFirst: 1)
         let running = RunningSink(url: receiver.url)

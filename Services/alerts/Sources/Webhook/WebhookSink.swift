@@ -46,6 +46,8 @@ public final class WebhookSink: Service, Sendable {
     public func run() async throws {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .milliseconds(settings.requestTimeout.milliseconds))
+        // A redirected POST would turn into a GET elsewhere: a 3xx counts as a refusal.
+        configuration.redirectConfiguration = .disallow
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration, backgroundActivityLogger: logger)
         await withGracefulShutdownHandler {
             await self.deliver(using: client)

@@ -40,9 +40,28 @@ struct CanonicalDecodingTests {
             actual = .failure(error)
         }
         #expect(actual == expected, comment, sourceLocation: sourceLocation)
+        expectProjectionAgreement(data, comment, sourceLocation: sourceLocation)
         guard let accepted = fast(data) else { return false }
         #expect(expected == .success(accepted), comment, sourceLocation: sourceLocation)
         return true
+    }
+
+    /// A record decoder's projection (``EventRecordDecoder/decode(_:projecting:)``, fields read
+    /// in place on the fast path) gives the same verdict as its envelope decode, on either topic,
+    /// and reads the same fields.
+    func expectProjectionAgreement(_ data: Data, _ comment: Comment?, sourceLocation: SourceLocation) {
+        guard let names = try? KafkaNames(prefix: nil) else {
+            Issue.record("no names without a prefix", sourceLocation: sourceLocation)
+            return
+        }
+        let records = EventRecordDecoder(names: names)
+        for topic in ["edm-ui-click", "edm-ui-pageload"] {
+            let record = EventRecord(
+                topic: topic, partition: 0, offset: 1, value: Array(data), timestampMilliseconds: 1_714_564_800_456)
+            let viaEnvelope = records.decode(record).map { ProjectedFields(EventFields($0)) }
+            let projected = records.decode(record, projecting: ProjectedFields.init)
+            #expect(projected == viaEnvelope, comment, sourceLocation: sourceLocation)
+        }
     }
 
     /// The canonical bytes of `members` (keys sorted, no whitespace, strings escaped), as the
@@ -279,6 +298,31 @@ struct CanonicalDecodingTests {
         #expect(CanonicalEnvelopeDecoder.decode(data, registry: clicksOnly, limits: .default) == nil)
         #expect(throws: EventDecodingError.unknownType("pageload", known: ["click"])) {
             try EventEnvelope.decode(from: data, registry: clicksOnly)
+        }
+    }
+}
+
+/// Everything a projection can read of an event, comparable.
+struct ProjectedFields: Equatable {
+    var type: String
+    var id: UUID
+    var occurredAt: Int64
+    var receivedAt: Int64
+    var source: EventSource
+    var sessionId: String
+    /// Every property the kind's rules name, and one they do not.
+    var properties: [String: String?]
+
+    init(_ fields: EventFields) {
+        type = fields.type
+        id = fields.id
+        occurredAt = fields.occurredAtMilliseconds
+        receivedAt = fields.receivedAtMilliseconds
+        source = fields.source
+        sessionId = fields.sessionId
+        properties = [:]
+        for name in fields.kind.fieldRules.map(\.name) + ["unknown"] {
+            properties[name] = .some(fields.string(name))
         }
     }
 }

@@ -12,10 +12,18 @@ import Foundation
 enum CanonicalEnvelopeDecoder {
     static func decode(_ data: Data, registry: EventRegistry, limits: ValidationLimits) -> EventEnvelope? {
         data.withUnsafeBytes { raw -> EventEnvelope? in
-            guard let base = raw.baseAddress, raw.count > 0 else { return nil }
-            var reader = CanonicalReader(UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: raw.count))
-            return reader.envelope(registry: registry, limits: limits)
+            guard let base = raw.baseAddress else { return nil }
+            let buffer = UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: raw.count)
+            return fields(buffer, registry: registry, limits: limits)?.envelope()
         }
+    }
+
+    /// The fields of the canonical envelope in `buffer` once every rule passed, read in place
+    /// (valid while `buffer` is); nil for anything else.
+    static func fields(_ buffer: UnsafeBufferPointer<UInt8>, registry: EventRegistry, limits: ValidationLimits) -> EventFields? {
+        guard buffer.baseAddress != nil, !buffer.isEmpty else { return nil }
+        var reader = CanonicalReader(buffer)
+        return reader.fields(registry: registry, limits: limits)
     }
 }
 
@@ -29,9 +37,9 @@ private struct CanonicalReader {
         bytes = JSONBytes(buffer: buffer)
     }
 
-    mutating func envelope(registry: EventRegistry, limits: ValidationLimits) -> EventEnvelope? {
+    mutating func fields(registry: EventRegistry, limits: ValidationLimits) -> EventFields? {
         guard skip("{\"id\":"), let id = text(), skip(",\"occurredAt\":"), let occurred = text(),
-            skip(",\"properties\":{"), let properties = members(),
+            skip(",\"properties\":{"), case let properties = index, skipMembers(),
             skip(",\"receivedAt\":"), let received = text(), skip(",\"schemaVersion\":1,\"sessionId\":"),
             let session = text(), skip(",\"source\":"), let sourceText = text(), skip(",\"type\":"),
             let typeText = text(), skip("}"), index == bytes.count
@@ -42,40 +50,37 @@ private struct CanonicalReader {
         guard let typeName = bytes.string(typeText), let kind = registry.kind(named: typeName),
             let uuid = bytes.uuid(id),
             let occurredMilliseconds = bytes.timestamp(occurred), let receivedMilliseconds = bytes.timestamp(received),
-            (1...128).contains(session.scalars), let sessionId = bytes.string(session),
-            let sourceName = bytes.string(sourceText), let source = EventSource(rawValue: sourceName)
+            (1...128).contains(session.scalars), bytes.isWellFormed(session),
+            let source = EventSource.allCases.first(where: { bytes.equals(sourceText, $0.rawValue) })
         else { return nil }
         let occurredAt = EventTimestamp.date(fromMilliseconds: occurredMilliseconds)
         let receivedAt = EventTimestamp.date(fromMilliseconds: receivedMilliseconds)
         guard receivedAt >= limits.earliestOccurredAt,
             limits.timeViolation(occurredAt: occurredAt, receivedAt: receivedAt, path: "occurredAt") == nil,
-            let fields = propertyFields(properties, rules: kind.fieldRules),
-            let typed = try? kind.init(fields: FieldReader(fields, path: "properties"))
+            propertiesPass(from: properties, rules: kind.fieldRules)
         else { return nil }
-        return EventEnvelope(
-            schemaVersion: EventEnvelope.currentSchemaVersion, id: uuid, occurredAt: occurredAt,
-            receivedAt: receivedAt, sessionId: sessionId, source: source, anyProperties: typed, extras: .none)
+        return EventFields(
+            kind: kind, id: uuid, occurredAtMilliseconds: occurredMilliseconds,
+            receivedAtMilliseconds: receivedMilliseconds, source: source, bytes: bytes, sessionId: session,
+            properties: properties)
     }
 
     // MARK: Properties
 
-    /// The properties as the general path would keep them, when every member passes its rule,
-    /// none is unknown and none that is required is missing.
-    func propertyFields(_ members: [(key: ByteText, value: ByteText)], rules: [FieldRule]) -> [String: JSONValue]? {
-        var fields: [String: JSONValue] = [:]
-        fields.reserveCapacity(members.count)
-        var matched = 0
-        for rule in rules {
-            guard let member = members.first(where: { bytes.equals($0.key, rule.name) }) else {
-                if rule.envelope == .required { return nil }
-                continue
-            }
-            guard rule.envelope != .forbidden, bytes.accepts(member.value, rule.value), let value = bytes.string(member.value)
-            else { return nil }
-            fields[rule.name] = .string(value)
-            matched += 1
+    /// Whether every member of the properties object starting at `start` passes its rule, none
+    /// is unknown and none that is required is missing (keys are distinct: ``skipMembers()``
+    /// saw them strictly ascending).
+    func propertiesPass(from start: Int, rules: [FieldRule]) -> Bool {
+        var required = 0
+        for member in CanonicalProperties(bytes: bytes, start: start) {
+            // By index: `first(where:)` would copy each rule (several strings) it returns.
+            guard let index = rules.indices.first(where: { bytes.equals(member.key, rules[$0].name) }),
+                rules[index].envelope != .forbidden, bytes.accepts(member.value, rules[index].value),
+                bytes.isWellFormed(member.value)
+            else { return false }
+            if rules[index].envelope == .required { required += 1 }
         }
-        return matched == members.count ? fields : nil
+        return required == rules.count(where: { $0.envelope == .required })
     }
 
     // MARK: Syntax
@@ -97,19 +102,17 @@ private struct CanonicalReader {
         return text
     }
 
-    /// The members of an object whose opening brace was consumed: string keys and values only,
-    /// keys strictly ascending (the canonical order, which also rules out duplicates).
-    mutating func members() -> [(key: ByteText, value: ByteText)]? {
-        var members: [(key: ByteText, value: ByteText)] = []
-        if skip("}") { return members }
+    /// Skips the members of an object whose opening brace was consumed: string keys and values
+    /// only, keys strictly ascending (the canonical order, which also rules out duplicates).
+    mutating func skipMembers() -> Bool {
+        if skip("}") { return true }
+        var previous: ByteText?
         while true {
-            guard let key = text(), key.isASCII, skip(":"), let value = text() else { return nil }
-            if let previous = members.last?.key {
-                guard bytes.precedes(previous, key) else { return nil }
-            }
-            members.append((key, value))
-            if skip("}") { return members }
-            guard skip(",") else { return nil }
+            guard let key = text(), key.isASCII, skip(":"), text() != nil else { return false }
+            if let previous, !bytes.precedes(previous, key) { return false }
+            previous = key
+            if skip("}") { return true }
+            guard skip(",") else { return false }
         }
     }
 }

@@ -111,13 +111,16 @@ public enum EventTimestamp {
             index += width
             return value
         }
-        func expect(_ accepted: String) -> Bool {
-            guard index < bytes.count, accepted.utf8.contains(bytes[index]) else { return false }
+        /// Consumes `accepted` or `alternative` (the lowercase `t` and `z`).
+        func expect(_ accepted: Unicode.Scalar, or alternative: Unicode.Scalar? = nil) -> Bool {
+            guard index < bytes.count else { return false }
+            let byte = bytes[index]
+            guard byte == UInt8(ascii: accepted) || alternative.map({ byte == UInt8(ascii: $0) }) == true else { return false }
             index += 1
             return true
         }
         guard let year = number(4), expect("-"), let month = number(2), expect("-"),
-            let day = number(2), expect("Tt"), let hour = number(2), expect(":"),
+            let day = number(2), expect("T", or: "t"), let hour = number(2), expect(":"),
             let minute = number(2), expect(":"), let second = number(2)
         else { return nil }
         guard (1...12).contains(month), (1...CivilDate.daysIn(month: month, year: year)).contains(day),
@@ -139,7 +142,7 @@ public enum EventTimestamp {
             if roundUp { millis += 1 }  // may reach 1000: carried by the addition below
         }
         var offsetMinutes: Int64 = 0
-        if expect("Zz") {
+        if expect("Z", or: "z") {
             // UTC
         } else if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
             let sign: Int64 = bytes[index] == UInt8(ascii: "-") ? -1 : 1

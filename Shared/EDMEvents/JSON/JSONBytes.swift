@@ -26,6 +26,14 @@ struct JSONBytes {
         var position = start + 1
         var continuationBytes = 0
         var isASCII = true
+        // Eight bytes at a time while none of them is a quote, a backslash, a control
+        // character, DEL or non-ASCII; the loop below looks at the word that has one.
+        if let base = buffer.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while position + 8 <= buffer.count, Self.isPlainASCII(raw.loadUnaligned(fromByteOffset: position, as: UInt64.self)) {
+                position += 8
+            }
+        }
         while position < buffer.count {
             let byte = buffer[position]
             if byte == UInt8(ascii: "\"") {
@@ -40,6 +48,20 @@ struct JSONBytes {
             position += 1
         }
         return nil
+    }
+
+    /// True when none of the word's eight bytes is `"`, `\\`, below 0x20 or at least 0x7F
+    /// (the classic "has a zero byte" bit tricks, on the bytes XORed with each stop byte).
+    @inline(__always)
+    static func isPlainASCII(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highs }
+        let quote = hasZero(word ^ (ones &* 0x22))
+        let backslash = hasZero(word ^ (ones &* 0x5C))
+        let control = (word &- ones &* 0x20) & ~word & highs  // some byte < 0x20 (exact while all < 0x80)
+        let high = (word &+ ones &* 0x01) & highs | word & highs  // some byte >= 0x7F
+        return quote | backslash | control | high == 0
     }
 
     func slice(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
@@ -59,6 +81,12 @@ struct JSONBytes {
 
     func equals(_ text: ByteText, _ name: String) -> Bool {
         guard text.isASCII, text.range.count == name.utf8.count else { return false }
+        // Names are literals and registered constants: contiguous, so one memcmp.
+        if let equal = name.utf8.withContiguousStorageIfAvailable({ utf8 in
+            utf8.isEmpty || memcmp(utf8.baseAddress!, buffer.baseAddress! + text.range.lowerBound, utf8.count) == 0
+        }) {
+            return equal
+        }
         return name.utf8.elementsEqual(slice(text.range))
     }
 
@@ -88,13 +116,12 @@ struct JSONBytes {
         return valid ? UUID(uuid: raw) : nil
     }
 
+    @inline(__always)
     static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case 0x30...0x39: byte - 0x30
-        case 0x41...0x46: byte - 0x41 + 10
-        case 0x61...0x66: byte - 0x61 + 10
-        default: nil
-        }
+        let digit = byte &- 0x30
+        if digit < 10 { return digit }
+        let letter = (byte | 0x20) &- 0x61  // A-F and a-f alike
+        return letter < 6 ? letter + 10 : nil
     }
 
     /// Milliseconds since 1970 of an RFC 3339 timestamp (``TextFormat/timestamp``).

@@ -58,8 +58,8 @@ struct BatchAggregate: Sendable {
     init(_ events: some Sequence<CountableEvent>) {
         var cells: [Cell: CellTotal] = [:]
         for event in events {
-            let time = EventTimestamp.milliseconds(from: event.bucketTime)
-            let received = EventTimestamp.milliseconds(from: event.receivedAt)
+            let time = event.bucketMilliseconds
+            let received = event.receivedMilliseconds
             let cell = Cell(type: event.type, detail: event.detail, start: BucketWidth.tenSeconds.start(ofMilliseconds: time))
             if let index = cells.index(forKey: cell) {
                 cells.values[index].count += 1

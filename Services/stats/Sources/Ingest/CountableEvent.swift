@@ -1,7 +1,8 @@
 import EDMEvents
 import Foundation
 
-/// The part of an event the aggregates need, extracted once when the message is decoded.
+/// The part of an event the aggregates need, projected once when the message is decoded
+/// (``EventRecordDecoder/decode(_:projecting:)``: no envelope is built for it).
 struct CountableEvent: Sendable, Hashable {
     enum Detail: Sendable, Hashable {
         case click(buttonId: String)
@@ -17,23 +18,36 @@ struct CountableEvent: Sendable, Hashable {
     /// UUIDv4) may come again and is remembered for the dedupe window.
     let mayRepeat: Bool
     let type: String
-    /// The instant the time buckets use (see ``EventTimePolicy``).
-    let bucketTime: Date
-    let receivedAt: Date
+    /// The instant the time buckets use (see ``EventTimePolicy``), in milliseconds since 1970.
+    let bucketMilliseconds: Int64
+    let receivedMilliseconds: Int64
     let detail: Detail
 
-    init(envelope: EventEnvelope, policy: EventTimePolicy) {
-        id = envelope.id
-        mayRepeat = !RelayEventID.isRelayAssigned(envelope.id)
-        type = envelope.type
-        bucketTime = policy.bucketTime(occurredAt: envelope.occurredAt, receivedAt: envelope.receivedAt)
-        receivedAt = envelope.receivedAt
-        if let click = envelope.properties(as: ClickProperties.self) {
-            detail = .click(buttonId: click.buttonId)
-        } else if let pageLoad = envelope.properties(as: PageLoadProperties.self) {
-            detail = .pageLoad(deviceType: pageLoad.deviceType, url: pageLoad.url)
+    init(_ fields: EventFields, policy: EventTimePolicy) {
+        id = fields.id
+        mayRepeat = !RelayEventID.isRelayAssigned(fields.id)
+        type = fields.type
+        // Through `Date`s, as every other user of the policy places events.
+        let bucketTime = policy.bucketTime(
+            occurredAt: EventTimestamp.date(fromMilliseconds: fields.occurredAtMilliseconds),
+            receivedAt: EventTimestamp.date(fromMilliseconds: fields.receivedAtMilliseconds))
+        bucketMilliseconds = EventTimestamp.milliseconds(from: bucketTime)
+        receivedMilliseconds = fields.receivedAtMilliseconds
+        if fields.isKind(ClickProperties.self), let buttonId = fields.string("buttonId") {
+            detail = .click(buttonId: buttonId)
+        } else if fields.isKind(PageLoadProperties.self), let url = fields.string("url"),
+            let deviceType = fields.string("deviceType").flatMap(DeviceType.init(rawValue:))
+        {
+            detail = .pageLoad(deviceType: deviceType, url: url)
         } else {
             detail = .other
         }
     }
+
+    init(envelope: EventEnvelope, policy: EventTimePolicy) {
+        self.init(EventFields(envelope), policy: policy)
+    }
+
+    var bucketTime: Date { EventTimestamp.date(fromMilliseconds: bucketMilliseconds) }
+    var receivedAt: Date { EventTimestamp.date(fromMilliseconds: receivedMilliseconds) }
 }

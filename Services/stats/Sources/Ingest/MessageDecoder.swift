@@ -18,8 +18,8 @@ struct DecodedMessage: Sendable {
     }
 }
 
-/// Stats' view of the shared ``EventRecordDecoder``: the decoded event reduced to what the
-/// aggregates need.
+/// Stats' view of the shared ``EventRecordDecoder``: each accepted event projected straight to
+/// what the aggregates need.
 struct MessageDecoder: Sendable {
     let records: EventRecordDecoder
     let policy: EventTimePolicy
@@ -34,9 +34,10 @@ struct MessageDecoder: Sendable {
             switch records.decode(
                 EventRecord(
                     topic: message.topic, partition: message.partition, offset: message.offset,
-                    value: message.value, timestampMilliseconds: message.timestampMilliseconds))
+                    value: message.value, timestampMilliseconds: message.timestampMilliseconds),
+                projecting: { CountableEvent($0, policy: policy) })
             {
-            case .success(let envelope): .event(CountableEvent(envelope: envelope, policy: policy))
+            case .success(let event): .event(event)
             case .failure(let reason): .skipped(reason)
             }
         return DecodedMessage(partition: message.topicPartition, offset: message.offset, item: item)

@@ -83,7 +83,7 @@ public final class AlertProcessor: Service, Sendable {
     }
 
     private func loop() async {
-        let decoder = InputDecoder(names: configuration.names)
+        let decoder = InputDecoder(names: configuration.names, rules: configuration.rules, policy: configuration.timePolicy)
         while !stopping.load(ordering: .relaxed) {
             let batch = await consumer.nextBatch(maxCount: 1_000, waitingAtMost: .milliseconds(100))
             // Decoded outside the lock (and in parallel): only counting needs the state.
@@ -99,20 +99,19 @@ public final class AlertProcessor: Service, Sendable {
     /// Counts a decoded batch (`decoded[i]` is `batch[i]`) and moves the watermark; returns the
     /// decisions and the offsets that may be committed once they are published.
     func process(
-        _ batch: [KafkaMessage], decoded: [Result<EventEnvelope, SkipReason>], now: Int64
+        _ batch: [KafkaMessage], decoded: [Result<MatchedEvent, SkipReason>], now: Int64
     ) -> ([AlertDecision], [TopicPartition: Int64]) {
-        let policy = configuration.timePolicy
         let metrics = self.metrics
         return epoch.withLock { current -> ([AlertDecision], [TopicPartition: Int64]) in
             guard current != nil else { return ([], [:]) }
             // In place: a copy of the state would copy every window's counts per batch.
-            return Self.process(batch, decoded: decoded, state: &current!, policy: policy, metrics: metrics, now: now)
+            return Self.process(batch, decoded: decoded, state: &current!, metrics: metrics, now: now)
         }
     }
 
     private static func process(
-        _ batch: [KafkaMessage], decoded: [Result<EventEnvelope, SkipReason>], state: inout ProcessingEpoch,
-        policy: EventTimePolicy, metrics: AlertsMetrics, now: Int64
+        _ batch: [KafkaMessage], decoded: [Result<MatchedEvent, SkipReason>], state: inout ProcessingEpoch,
+        metrics: AlertsMetrics, now: Int64
     ) -> ([AlertDecision], [TopicPartition: Int64]) {
         var decisions: [AlertDecision] = []
         var consumed = 0
@@ -125,12 +124,9 @@ public final class AlertProcessor: Service, Sendable {
             switch decoded[position] {
             case .success(let event):
                 consumed += 1
-                let time = EventTimestamp.milliseconds(
-                    from: policy.bucketTime(occurredAt: event.occurredAt, receivedAt: event.receivedAt))
-                let fired = state.engine.ingest(event, eventTime: time)
+                let fired = state.engine.ingest(keys: event.keys, eventTime: event.eventTime)
                 if !fired.isEmpty { decisions += fired }
-                progress.observe(
-                    slot, offset: message.offset, receivedAt: EventTimestamp.milliseconds(from: event.receivedAt), eventTime: time)
+                progress.observe(slot, offset: message.offset, receivedAt: event.receivedAt, eventTime: event.eventTime)
             case .failure(let reason):
                 metrics.skipped(reason)
                 progress.observe(slot, offset: message.offset, receivedAt: message.timestampMilliseconds ?? .min, eventTime: .min)

@@ -14,7 +14,6 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
 
     private enum Accessor: Sendable, Hashable {
         case sessionId, type, source, unknownEnvelopeField
-        case buttonId, deviceType, url, userAgent, description
         case property(String)
 
         init(_ location: Location) {
@@ -23,11 +22,6 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
             case .envelope("type"): self = .type
             case .envelope("source"): self = .source
             case .envelope: self = .unknownEnvelopeField
-            case .property("buttonId"): self = .buttonId
-            case .property("deviceType"): self = .deviceType
-            case .property("url"): self = .url
-            case .property("userAgent"): self = .userAgent
-            case .property("description"): self = .description
             case .property(let name): self = .property(name)
             }
         }
@@ -55,33 +49,16 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
         accessor = Accessor(location)
     }
 
-    /// The field's value as text; nil when the event lacks it.
-    public func value(in event: EventEnvelope) -> String? {
-        // The storefront's fields without building the properties' JSON (a hot path).
+    /// The field's value as text; nil when the event lacks it. Properties are read as the
+    /// strings the kind's rules accepted (every field of the client kinds rules count is text),
+    /// in place on the decoder's fast path.
+    public func value(in event: EventFields) -> String? {
         switch accessor {
-        case .sessionId: return event.sessionId
-        case .type: return event.type
-        case .source: return event.source.rawValue
-        case .unknownEnvelopeField: return nil
-        case .buttonId:
-            if let click = event.properties as? ClickProperties { return click.buttonId }
-        case .deviceType:
-            if let pageLoad = event.properties as? PageLoadProperties { return pageLoad.deviceType.rawValue }
-        case .url:
-            if let pageLoad = event.properties as? PageLoadProperties { return pageLoad.url }
-        case .userAgent:
-            if let pageLoad = event.properties as? PageLoadProperties { return pageLoad.userAgent }
-        case .description:
-            if let click = event.properties as? ClickProperties { return click.description }
-            if let pageLoad = event.properties as? PageLoadProperties { return pageLoad.description }
-        case .property: break
-        }
-        guard case .property(let name) = location else { return nil }
-        switch event.properties.fieldValues[name] {
-        case .string(let text)?: return text
-        case .integer(let number)?: return String(number)
-        case .bool(let flag)?: return flag ? "true" : "false"
-        default: return nil
+        case .sessionId: event.sessionId
+        case .type: event.type
+        case .source: event.source.rawValue
+        case .unknownEnvelopeField: nil
+        case .property(let name): event.string(name)
         }
     }
 

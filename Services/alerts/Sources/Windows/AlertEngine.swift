@@ -73,15 +73,23 @@ public struct AlertEngine: Sendable {
         }
     }
 
-    /// Counts one event (`eventTime` in ms, placed by ``EventTimePolicy``) and returns the
-    /// alerts it triggers.
+    /// Counts one decoded envelope (`eventTime` in ms, placed by ``EventTimePolicy``) and
+    /// returns the alerts it triggers (tests; the service counts ``MatchedEvent``s).
     public mutating func ingest(_ event: EventEnvelope, eventTime: Int64) -> [AlertDecision] {
+        let fields = EventFields(event)
+        return ingest(keys: rules.map { $0.key(of: fields) }, eventTime: eventTime)
+    }
+
+    /// Counts one event already matched against the rules (`keys[i]` for `rules[i]`, nil where
+    /// a rule does not count it; see ``MatchedEvent``) and returns the alerts it triggers.
+    public mutating func ingest(keys ruleKeys: [String?], eventTime: Int64) -> [AlertDecision] {
+        precondition(ruleKeys.count == rules.count, "one key (or nil) per rule of this engine")
         var decisions: [AlertDecision] = []
         // A local copy of the array (one retain): reading a rule through `self`, which this
         // method mutates, made the compiler copy the whole rule per event and rule.
         let rules = self.rules
         for index in rules.indices {
-            guard let key = rules[index].key(of: event) else { continue }
+            guard let key = ruleKeys[index] else { continue }
             let shape = shapes[index]
             let last = shape.lastStart(containing: eventTime)
             var late = false

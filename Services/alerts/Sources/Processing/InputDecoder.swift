@@ -8,14 +8,15 @@ import Foundation
 /// threads when the batch is large. Matching the rules here keeps it out of the state lock.
 struct InputDecoder: Sendable {
     let records: EventRecordDecoder
-    let rules: [AlertRule]
+    /// One per rule, in the rules' order (``MatchedEvent/keys``).
+    let matchers: [RuleMatcher]
     let policy: EventTimePolicy
     /// Batches at least this long are decoded in two halves at once.
     var parallelThreshold = 512
 
     init(names: KafkaNames, rules: [AlertRule], policy: EventTimePolicy = .standard, limits: ValidationLimits = .default) {
         records = EventRecordDecoder(names: names, limits: limits)
-        self.rules = rules
+        matchers = rules.map(RuleMatcher.init)
         self.policy = policy
     }
 
@@ -41,6 +42,6 @@ struct InputDecoder: Sendable {
             EventRecord(
                 topic: message.topic, partition: message.partition, offset: message.offset, value: message.value,
                 timestampMilliseconds: message.timestampMilliseconds),
-            projecting: { MatchedEvent($0, rules: rules, policy: policy) })
+            projecting: { MatchedEvent($0, matchers: matchers, policy: policy) })
     }
 }

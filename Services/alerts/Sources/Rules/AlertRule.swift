@@ -65,9 +65,13 @@ public struct AlertRule: Sendable, Hashable {
 
     /// Whether `event` counts for this rule, and under which key.
     public func key(of event: EventFields) -> String? {
+        Self.key(of: event, eventType: eventType, conditions: conditions, keyField: keyField)
+    }
+
+    static func key(of event: EventFields, eventType: String, conditions: [FieldCondition], keyField: FieldPath?) -> String? {
         guard event.type == eventType else { return nil }
         for condition in conditions where !condition.holds(for: event) { return nil }
-        guard let keyField else { return Self.wholeStreamKey }
+        guard let keyField else { return wholeStreamKey }
         return keyField.value(in: event)
     }
 

@@ -19,11 +19,15 @@ public struct MatchedEvent: Sendable, Hashable {
 
     /// Matches `fields` against every rule; times are placed as stats places them (through `Date`s).
     public init(_ fields: EventFields, rules: [AlertRule], policy: EventTimePolicy) {
+        self.init(fields, matchers: rules.map(RuleMatcher.init), policy: policy)
+    }
+
+    init(_ fields: EventFields, matchers: [RuleMatcher], policy: EventTimePolicy) {
         let time = policy.bucketTime(
             occurredAt: EventTimestamp.date(fromMilliseconds: fields.occurredAtMilliseconds),
             receivedAt: EventTimestamp.date(fromMilliseconds: fields.receivedAtMilliseconds))
         self.init(
             eventTime: EventTimestamp.milliseconds(from: time), receivedAt: fields.receivedAtMilliseconds,
-            keys: rules.map { $0.key(of: fields) })
+            keys: matchers.map { $0.key(of: fields) })
     }
 }

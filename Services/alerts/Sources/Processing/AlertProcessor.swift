@@ -24,6 +24,9 @@ public final class AlertProcessor: Service, Sendable {
     let logger: Logger
     private let epoch: Locked<ProcessingEpoch?>
     private let stopping = Atomic<Bool>(false)
+    /// Records taken per batch: large batches spread the per-batch costs (the wait, the two
+    /// decoding halves, the lock, partition progress, storing offsets) over more records.
+    static let batchLimit = 5_000
 
     public init(
         configuration: AlertsConfiguration, producer: KafkaProducer, webhook: WebhookSink? = nil, metrics: AlertsMetrics,
@@ -52,6 +55,8 @@ public final class AlertProcessor: Service, Sendable {
         consumerConfiguration.commitMode = .automatic(interval: .seconds(1))
         consumerConfiguration.sessionTimeout = configuration.sessionTimeout
         consumerConfiguration.heartbeatInterval = min(.seconds(1), configuration.sessionTimeout / 3)
+        // Room for a few batches while one is counted (the binding's default holds 10,000).
+        consumerConfiguration.bufferCapacity = 4 * Self.batchLimit
         consumerConfiguration.extraProperties = ["fetch.wait.max.ms": String(configuration.fetchWait.milliseconds)]
         let consumer = try KafkaConsumer(
             connection: configuration.kafka, configuration: consumerConfiguration, rebalanceHandler: handler, logger: logger)
@@ -85,7 +90,7 @@ public final class AlertProcessor: Service, Sendable {
     private func loop() async {
         let decoder = InputDecoder(names: configuration.names, rules: configuration.rules, policy: configuration.timePolicy)
         while !stopping.load(ordering: .relaxed) {
-            let batch = await consumer.nextBatch(maxCount: 1_000, waitingAtMost: .milliseconds(100))
+            let batch = await consumer.nextBatch(maxCount: Self.batchLimit, waitingAtMost: .milliseconds(100))
             // Decoded outside the lock (and in parallel): only counting needs the state.
             let decoded = await decoder.decode(batch)
             let (decisions, offsets) = process(batch, decoded: decoded, now: EventTimestamp.milliseconds(from: Date()))

@@ -163,10 +163,13 @@ let package = Package(
             name: "AlertsService",
             dependencies: [
                 "EDMCore", "EDMEvents", "EDMKafka", "EDMHTTP",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Services/alerts/Sources"),
@@ -275,7 +278,11 @@ let package = Package(
             name: "AlertsTests",
             dependencies: [
                 "AlertsService", "EDMCore", "EDMEvents", "EDMKafka", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]),
         .testTarget(name: "TrafficSimulatorTests", dependencies: ["TrafficSimulator", "EDMCore", "EDMEvents"]),
         // Checks the Procfile, buildpack files and terraform against each other and the services.

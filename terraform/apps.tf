@@ -62,9 +62,13 @@ resource "heroku_app" "stats" {
     var.alert_rules == "" ? {} : { ALERT_RULES = var.alert_rules },
   )
 
-  sensitive_config_vars = {
-    STATS_TOKENS = join(",", var.stats_tokens)
-  }
+  sensitive_config_vars = merge(
+    {
+      STATS_TOKENS = join(",", var.stats_tokens)
+    },
+    # The alerts worker's webhook; unset: no webhook.
+    var.alert_webhook_url == "" ? {} : { ALERT_WEBHOOK_URL = var.alert_webhook_url },
+  )
 }
 
 resource "heroku_app" "stream" {

@@ -182,6 +182,18 @@ variable "alert_rules" {
   default     = ""
 }
 
+variable "alert_webhook_url" {
+  description = "ALERT_WEBHOOK_URL of alerts: http(s) URL every alert is POSTed to (sensitive: such URLs often hold a token); empty: no webhook."
+  type        = string
+  default     = ""
+  sensitive   = true
+
+  validation {
+    condition     = var.alert_webhook_url == "" || can(regex("^https?://[^/?#]+", var.alert_webhook_url))
+    error_message = "alert_webhook_url must be empty or an http(s) URL with a host."
+  }
+}
+
 variable "alerts_dyno" {
   description = "The alerts worker on the stats app: size and quantity (0 turns alerts off; more than 1 would split keys that span partitions)."
   type = object({

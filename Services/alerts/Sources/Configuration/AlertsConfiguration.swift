@@ -23,6 +23,8 @@ public struct AlertsConfiguration: Sendable {
     public var sessionTimeout: Duration = .seconds(10)
     public var instanceID: String = "alerts"
     public var timePolicy: EventTimePolicy = .standard
+    /// Where alerts are POSTed too; nil: no webhook.
+    public var webhook: WebhookSettings?
 
     public init(listen: ListenAddress, kafka: KafkaConnection, names: KafkaNames, rules: [AlertRule]) {
         self.listen = listen
@@ -73,6 +75,7 @@ public struct AlertsConfiguration: Sendable {
         configuration.fetchWait = .milliseconds(try environment.integer("ALERT_FETCH_WAIT_MS", default: 100, range: 1...10_000))
         configuration.sessionTimeout = .seconds(
             try environment.integer("ALERT_SESSION_TIMEOUT_SECONDS", default: 10, range: 3...300))
+        configuration.webhook = try WebhookSettings.fromEnvironment(environment)
         configuration.instanceID = environment["ALERT_INSTANCE_ID"] ?? environment["DYNO"] ?? environment["HOSTNAME"] ?? "alerts"
         return configuration
     }
@@ -121,6 +124,5 @@ public struct AlertsConfiguration: Sendable {
             ConfigVariable("ALERT_FETCH_WAIT_MS", default: "100", "Consumer fetch.wait.max.ms (lower it on the mock broker)."),
             ConfigVariable("ALERT_SESSION_TIMEOUT_SECONDS", default: "10", "Consumer group session timeout."),
             ConfigVariable("ALERT_INSTANCE_ID", default: "DYNO, then HOSTNAME", "Name of this instance in logs."),
-            StandardConfigVariables.logLevel,
-        ]
+        ] + WebhookSettings.variables + [StandardConfigVariables.logLevel]
 }

@@ -19,13 +19,18 @@ public final class AlertProcessor: Service, Sendable {
     let configuration: AlertsConfiguration
     let consumer: KafkaConsumer
     let producer: KafkaProducer
+    let webhook: WebhookSink?
     let metrics: AlertsMetrics
     let logger: Logger
     private let epoch: Locked<ProcessingEpoch?>
     private let stopping = Atomic<Bool>(false)
+    /// Records taken per batch: large batches spread the per-batch costs (the wait, the two
+    /// decoding halves, the lock, partition progress, storing offsets) over more records.
+    static let batchLimit = 5_000
 
     public init(
-        configuration: AlertsConfiguration, producer: KafkaProducer, metrics: AlertsMetrics, logger: Logger
+        configuration: AlertsConfiguration, producer: KafkaProducer, webhook: WebhookSink? = nil, metrics: AlertsMetrics,
+        logger: Logger
     ) throws(KafkaError) {
         let epoch = Locked<ProcessingEpoch?>(nil)
         let consumerBox = Locked<KafkaConsumer?>(nil)
@@ -50,6 +55,8 @@ public final class AlertProcessor: Service, Sendable {
         consumerConfiguration.commitMode = .automatic(interval: .seconds(1))
         consumerConfiguration.sessionTimeout = configuration.sessionTimeout
         consumerConfiguration.heartbeatInterval = min(.seconds(1), configuration.sessionTimeout / 3)
+        // Room for a few batches while one is counted (the binding's default holds 10,000).
+        consumerConfiguration.bufferCapacity = 4 * Self.batchLimit
         consumerConfiguration.extraProperties = ["fetch.wait.max.ms": String(configuration.fetchWait.milliseconds)]
         let consumer = try KafkaConsumer(
             connection: configuration.kafka, configuration: consumerConfiguration, rebalanceHandler: handler, logger: logger)
@@ -57,6 +64,7 @@ public final class AlertProcessor: Service, Sendable {
         self.configuration = configuration
         self.consumer = consumer
         self.producer = producer
+        self.webhook = webhook
         self.metrics = metrics
         self.logger = logger
         self.epoch = epoch
@@ -80,56 +88,56 @@ public final class AlertProcessor: Service, Sendable {
     }
 
     private func loop() async {
+        let decoder = InputDecoder(names: configuration.names, rules: configuration.rules, policy: configuration.timePolicy)
         while !stopping.load(ordering: .relaxed) {
-            let batch = await consumer.nextBatch(maxCount: 1_000, waitingAtMost: .milliseconds(100))
-            let (decisions, offsets) = process(batch, now: EventTimestamp.milliseconds(from: Date()))
-            await publish(decisions)
+            let batch = await consumer.nextBatch(maxCount: Self.batchLimit, waitingAtMost: .milliseconds(100))
+            // Decoded outside the lock (and in parallel): only counting needs the state.
+            let decoded = await decoder.decode(batch)
+            let (decisions, offsets) = process(batch, decoded: decoded, now: EventTimestamp.milliseconds(from: Date()))
+            if !decisions.isEmpty { await publish(decisions) }
             if !offsets.isEmpty {
                 try? consumer.storeOffsets(offsets.map { TopicPartitionOffset($0.key, offset: $0.value) })
             }
         }
     }
 
-    /// Counts a batch and moves the watermark; returns the decisions and the offsets that may
-    /// be committed once they are published.
-    func process(_ batch: [KafkaMessage], now: Int64) -> ([AlertDecision], [TopicPartition: Int64]) {
-        let decoder = EventRecordDecoder(names: configuration.names)
-        let policy = configuration.timePolicy
+    /// Counts a decoded batch (`decoded[i]` is `batch[i]`) and moves the watermark; returns the
+    /// decisions and the offsets that may be committed once they are published.
+    func process(
+        _ batch: [KafkaMessage], decoded: [Result<MatchedEvent, SkipReason>], now: Int64
+    ) -> ([AlertDecision], [TopicPartition: Int64]) {
         let metrics = self.metrics
         return epoch.withLock { current -> ([AlertDecision], [TopicPartition: Int64]) in
             guard current != nil else { return ([], [:]) }
             // In place: a copy of the state would copy every window's counts per batch.
-            return Self.process(batch, state: &current!, decoder: decoder, policy: policy, metrics: metrics, now: now)
+            return Self.process(batch, decoded: decoded, state: &current!, metrics: metrics, now: now)
         }
     }
 
     private static func process(
-        _ batch: [KafkaMessage], state: inout ProcessingEpoch, decoder: EventRecordDecoder, policy: EventTimePolicy,
+        _ batch: [KafkaMessage], decoded: [Result<MatchedEvent, SkipReason>], state: inout ProcessingEpoch,
         metrics: AlertsMetrics, now: Int64
     ) -> ([AlertDecision], [TopicPartition: Int64]) {
         var decisions: [AlertDecision] = []
         var consumed = 0
-        for message in batch where state.partitions.contains(message.topicPartition) {
-            let record = EventRecord(
-                topic: message.topic, partition: message.partition, offset: message.offset, value: message.value,
-                timestampMilliseconds: message.timestampMilliseconds)
-            switch decoder.decode(record) {
+        var progress = BatchProgress()
+        let owned = state.partitions
+        for position in batch.indices {
+            let message = batch[position]
+            let slot = progress.slot(for: message) { owned.contains($0) }
+            guard progress.isOwned(slot) else { continue }
+            switch decoded[position] {
             case .success(let event):
                 consumed += 1
-                let time = EventTimestamp.milliseconds(
-                    from: policy.bucketTime(occurredAt: event.occurredAt, receivedAt: event.receivedAt))
-                decisions += state.engine.ingest(event, eventTime: time)
-                state.watermarks.observe(
-                    message.topicPartition, offset: message.offset,
-                    receivedAt: EventTimestamp.milliseconds(from: event.receivedAt))
-                state.offsets.record(message.topicPartition, offset: message.offset, eventTime: time)
+                let fired = state.engine.ingest(keys: event.keys, eventTime: event.eventTime)
+                if !fired.isEmpty { decisions += fired }
+                progress.observe(slot, offset: message.offset, receivedAt: event.receivedAt, eventTime: event.eventTime)
             case .failure(let reason):
                 metrics.skipped(reason)
-                state.watermarks.observe(
-                    message.topicPartition, offset: message.offset, receivedAt: message.timestampMilliseconds ?? .min)
-                state.offsets.record(message.topicPartition, offset: message.offset, eventTime: .min)
+                progress.observe(slot, offset: message.offset, receivedAt: message.timestampMilliseconds ?? .min, eventTime: .min)
             }
         }
+        progress.apply(to: &state.watermarks, &state.offsets)
         metrics.consumed(consumed)
         if let watermark = state.watermarks.watermark(now: now) {
             decisions += state.engine.advance(to: watermark)
@@ -145,7 +153,7 @@ public final class AlertProcessor: Service, Sendable {
     /// acknowledges (an alert is never dropped; the offsets behind it wait meanwhile).
     private func publish(_ decisions: [AlertDecision]) async {
         let topic = configuration.names.topic(for: AlertProperties.self)
-        var pending: [(message: KafkaOutgoingMessage, alert: AlertProperties)] = []
+        var pending: [(message: KafkaOutgoingMessage, alert: AlertProperties, id: String)] = []
         for decision in decisions {
             guard !decision.alreadyPublished else {
                 metrics.suppressed()
@@ -155,7 +163,7 @@ public final class AlertProcessor: Service, Sendable {
                 occurredAt: EventTimestamp.date(fromMilliseconds: decision.eventTime), receivedAt: Date())
             pending.append(
                 (KafkaOutgoingMessage(topic: topic, key: Array(envelope.partitionKey.utf8), value: Array(envelope.jsonData())),
-                 decision.alert))
+                 decision.alert, envelope.id.uuidString.lowercased()))
             logger.notice(
                 "alert",
                 metadata: [
@@ -167,11 +175,13 @@ public final class AlertProcessor: Service, Sendable {
         var backoff = Duration.milliseconds(100)
         while !pending.isEmpty {
             let results = await producer.send(pending.map(\.message))
-            var failed: [(message: KafkaOutgoingMessage, alert: AlertProperties)] = []
+            var failed: [(message: KafkaOutgoingMessage, alert: AlertProperties, id: String)] = []
             for (entry, result) in zip(pending, results) {
                 switch result {
                 case .success:
                     metrics.published(entry.alert)
+                    // Only what edm-alerts holds goes to the webhook (never waits).
+                    webhook?.enqueue(WebhookAlert(id: entry.id, body: entry.message.value ?? []))
                 case .failure(let error):
                     metrics.publishFailed()
                     logger.error("publishing an alert failed; retrying", metadata: ["error": "\(error)"])

@@ -64,11 +64,20 @@ public struct AlertRule: Sendable, Hashable {
     }
 
     /// Whether `event` counts for this rule, and under which key.
-    public func key(of event: EventEnvelope) -> String? {
+    public func key(of event: EventFields) -> String? {
+        Self.key(of: event, eventType: eventType, conditions: conditions, keyField: keyField)
+    }
+
+    static func key(of event: EventFields, eventType: String, conditions: [FieldCondition], keyField: FieldPath?) -> String? {
         guard event.type == eventType else { return nil }
         for condition in conditions where !condition.holds(for: event) { return nil }
-        guard let keyField else { return Self.wholeStreamKey }
+        guard let keyField else { return wholeStreamKey }
         return keyField.value(in: event)
+    }
+
+    /// The key of a decoded envelope (tests, tools): the same answer as for its fields.
+    public func key(of event: EventEnvelope) -> String? {
+        key(of: EventFields(event))
     }
 
     static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
@@ -82,8 +91,9 @@ public struct FieldCondition: Sendable, Hashable {
     public var field: FieldPath
     public var values: Set<String>
 
-    public func holds(for event: EventEnvelope) -> Bool {
+    public func holds(for event: EventFields) -> Bool {
         guard let value = field.value(in: event) else { return false }
-        return values.contains(value)
+        // Most conditions name one value: a comparison, not a hash.
+        return values.count == 1 ? values.first == value : values.contains(value)
     }
 }

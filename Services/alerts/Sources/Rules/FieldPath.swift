@@ -9,6 +9,23 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
     }
 
     public let location: Location
+    /// How ``value(in:)`` reads the field, decided once (it runs per event and rule).
+    private let accessor: Accessor
+
+    private enum Accessor: Sendable, Hashable {
+        case sessionId, type, source, unknownEnvelopeField
+        case property(String)
+
+        init(_ location: Location) {
+            switch location {
+            case .envelope("sessionId"): self = .sessionId
+            case .envelope("type"): self = .type
+            case .envelope("source"): self = .source
+            case .envelope: self = .unknownEnvelopeField
+            case .property(let name): self = .property(name)
+            }
+        }
+    }
 
     /// Envelope fields a rule may read (the others are ids and times, useless as keys).
     public static let envelopeFields = ["sessionId", "type", "source"]
@@ -16,6 +33,7 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
     /// Resolves `text` against the fields of `kind`; nil when the type has no such field.
     public init?(_ text: String, kind: any EventProperties.Type) {
         let propertyNames = Set(kind.fieldRules.map(\.name))
+        let location: Location
         if text.hasPrefix("properties.") {
             let name = String(text.dropFirst("properties.".count))
             guard propertyNames.contains(name) else { return nil }
@@ -27,35 +45,20 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
         } else {
             return nil
         }
+        self.location = location
+        accessor = Accessor(location)
     }
 
-    /// The field's value as text; nil when the event lacks it.
-    public func value(in event: EventEnvelope) -> String? {
-        switch location {
-        case .envelope("sessionId"): return event.sessionId
-        case .envelope("type"): return event.type
-        case .envelope("source"): return event.source.rawValue
-        case .envelope: return nil
-        case .property(let name):
-            // The storefront's fields without building the properties' JSON (a hot path).
-            if let click = event.properties as? ClickProperties {
-                if name == "buttonId" { return click.buttonId }
-                if name == "description" { return click.description }
-            } else if let pageLoad = event.properties as? PageLoadProperties {
-                switch name {
-                case "deviceType": return pageLoad.deviceType.rawValue
-                case "url": return pageLoad.url
-                case "userAgent": return pageLoad.userAgent
-                case "description": return pageLoad.description
-                default: break
-                }
-            }
-            switch event.properties.fieldValues[name] {
-            case .string(let text)?: return text
-            case .integer(let number)?: return String(number)
-            case .bool(let flag)?: return flag ? "true" : "false"
-            default: return nil
-            }
+    /// The field's value as text; nil when the event lacks it. Properties are read as the
+    /// strings the kind's rules accepted (every field of the client kinds rules count is text),
+    /// in place on the decoder's fast path.
+    public func value(in event: EventFields) -> String? {
+        switch accessor {
+        case .sessionId: event.sessionId
+        case .type: event.type
+        case .source: event.source.rawValue
+        case .unknownEnvelopeField: nil
+        case .property(let name): event.string(name)
         }
     }
 

@@ -29,11 +29,14 @@ public struct AlertEngine: Sendable {
         var lastFiringStart: Int64
     }
 
-    /// Per rule: window start -> key -> count.
-    private var counts: [[Int64: [String: Int64]]]
+    /// Per rule: key -> its open windows' counts and when it was last seen. Below rules keep
+    /// a key while it has windows or was seen in the last ten windows (so quiet windows are
+    /// checked too); above rules drop it once its windows closed.
+    private var keys: [[String: KeyWindows]]
     private var episodes: [[String: Episode]]
-    /// Per below rule: keys seen, with the latest event time, so quiet windows are checked too.
-    private var quietKeys: [[String: Int64]]
+    /// Per rule: the starts of windows holding a count (for ``openWindowCount``).
+    private var openStarts: [[Int64]]
+    private let shapes: [RuleShape]
     /// Per rule: the start of the next window to close.
     private var nextToClose: [Int64]
     private var knownIDs: Set<UUID> = []
@@ -43,9 +46,10 @@ public struct AlertEngine: Sendable {
     public init(rules: [AlertRule], coverageStart: Int64) {
         self.rules = rules
         self.coverageStart = coverageStart
-        counts = Array(repeating: [:], count: rules.count)
+        keys = Array(repeating: [:], count: rules.count)
         episodes = Array(repeating: [:], count: rules.count)
-        quietKeys = Array(repeating: [:], count: rules.count)
+        openStarts = Array(repeating: [], count: rules.count)
+        shapes = rules.map(RuleShape.init)
         nextToClose = rules.map { $0.windowStarts(containing: coverageStart).first(where: { _ in true }) ?? coverageStart }
     }
 
@@ -69,29 +73,38 @@ public struct AlertEngine: Sendable {
         }
     }
 
-    /// Counts one event (`eventTime` in ms, placed by ``EventTimePolicy``) and returns the
-    /// alerts it triggers.
+    /// Counts one decoded envelope (`eventTime` in ms, placed by ``EventTimePolicy``) and
+    /// returns the alerts it triggers (tests; the service counts ``MatchedEvent``s).
     public mutating func ingest(_ event: EventEnvelope, eventTime: Int64) -> [AlertDecision] {
+        let fields = EventFields(event)
+        return ingest(keys: rules.map { $0.key(of: fields) }, eventTime: eventTime)
+    }
+
+    /// Counts one event already matched against the rules (`keys[i]` for `rules[i]`, nil where
+    /// a rule does not count it; see ``MatchedEvent``) and returns the alerts it triggers.
+    public mutating func ingest(keys ruleKeys: [String?], eventTime: Int64) -> [AlertDecision] {
+        precondition(ruleKeys.count == rules.count, "one key (or nil) per rule of this engine")
         var decisions: [AlertDecision] = []
+        // A local copy of the array (one retain): reading a rule through `self`, which this
+        // method mutates, made the compiler copy the whole rule per event and rule.
+        let rules = self.rules
         for index in rules.indices {
-            let rule = rules[index]
-            guard let key = rule.key(of: event) else { continue }
-            if rule.direction == .below { quietKeys[index][key] = max(quietKeys[index][key] ?? .min, eventTime) }
+            guard let key = ruleKeys[index] else { continue }
+            let shape = shapes[index]
+            let last = shape.lastStart(containing: eventTime)
             var late = false
-            for start in rule.windowStarts(containing: eventTime) {
-                guard rule.closesAt(windowStart: start) > watermark else {
-                    late = true
-                    continue
-                }
-                let count = (counts[index][start]?[key] ?? 0) + 1
-                counts[index][start, default: [:]][key] = count
-                guard rule.direction == .above else { continue }
-                let level: AlertLevel? = count == rule.critical ? .critical : count == rule.warning ? .warning : nil
-                if let level, let decision = fire(index, key: key, start: start, level: level, count: count, at: eventTime) {
+            var crossings: [KeyWindows.Count] = []
+            // One lookup of the key, then its windows in place (no copy of its counts).
+            keys[index][key, default: KeyWindows()].count(
+                eventTime: eventTime, shape: shape, lastStart: last, watermark: watermark,
+                late: &late, crossings: &crossings, openStarts: &openStarts[index])
+            if late { lateEvents[rules[index].name, default: 0] += 1 }
+            for crossing in crossings {
+                let level: AlertLevel = crossing.count == shape.critical ? .critical : .warning
+                if let decision = fire(index, key: key, start: crossing.start, level: level, count: crossing.count, at: eventTime) {
                     decisions.append(decision)
                 }
             }
-            if late { lateEvents[rule.name, default: 0] += 1 }
         }
         return decisions
     }
@@ -104,7 +117,7 @@ public struct AlertEngine: Sendable {
         var decisions: [AlertDecision] = []
         for index in rules.indices {
             let rule = rules[index]
-            if counts[index].isEmpty, episodes[index].isEmpty, quietKeys[index].isEmpty {
+            if keys[index].isEmpty, episodes[index].isEmpty {
                 // Nothing to decide: skip straight to the current window.
                 let current = rule.windowStarts(containing: newWatermark &- rule.windowMilliseconds &- rule.graceMilliseconds)
                 nextToClose[index] = max(nextToClose[index], current.first(where: { _ in true }) ?? nextToClose[index])
@@ -133,38 +146,47 @@ public struct AlertEngine: Sendable {
     }
 
     /// Windows held in memory (for metrics).
-    public var openWindowCount: Int { counts.reduce(0) { $0 + $1.count } }
+    public var openWindowCount: Int { openStarts.reduce(0) { $0 + $1.count } }
 
     // MARK: Deciding
 
     private mutating func close(_ index: Int, start: Int64) -> [AlertDecision] {
         let rule = rules[index]
-        let window = counts[index].removeValue(forKey: start) ?? [:]
-        guard start >= coverageStart else { return [] }
-        let end = start &+ rule.windowMilliseconds
+        openStarts[index].removeAll { $0 <= start }
+        // Every key's count of the closing window, taken out of its windows.
+        var window: [String: Int64] = [:]
+        for position in keys[index].values.indices {
+            let count = keys[index].values[position].close(start)
+            if count > 0 { window[keys[index].keys[position]] = count }
+        }
         var decisions: [AlertDecision] = []
-        if rule.direction == .below {
-            for key in quietKeys[index].keys.sorted() {
-                let count = window[key] ?? 0
-                if let level = rule.level(for: count) {
-                    if let decision = fire(index, key: key, start: start, level: level, count: count, at: end) {
+        if start >= coverageStart {
+            let end = start &+ rule.windowMilliseconds
+            if rule.direction == .below {
+                for key in keys[index].keys.sorted() {
+                    let count = window[key] ?? 0
+                    if let level = rule.level(for: count) {
+                        if let decision = fire(index, key: key, start: start, level: level, count: count, at: end) {
+                            decisions.append(decision)
+                        }
+                    } else if let decision = resolve(index, key: key, start: start, count: count) {
                         decisions.append(decision)
                     }
-                } else if let decision = resolve(index, key: key, start: start, count: count) {
-                    decisions.append(decision)
                 }
-            }
-            // Keys silent for ten windows and not alerting are forgotten (bounded memory).
-            quietKeys[index] = quietKeys[index].filter { key, seen in
-                seen >= start - 10 * rule.windowMilliseconds || episodes[index][key] != nil
-            }
-        } else {
-            for key in episodes[index].keys.sorted() {
-                if let decision = resolve(index, key: key, start: start, count: window[key] ?? 0) {
-                    decisions.append(decision)
+                // Keys silent for ten windows and not alerting are forgotten (bounded memory).
+                let episodes = episodes[index]
+                keys[index] = keys[index].filter { key, windows in
+                    !windows.isEmpty || windows.lastSeen >= start - 10 * rule.windowMilliseconds || episodes[key] != nil
+                }
+            } else {
+                for key in episodes[index].keys.sorted() {
+                    if let decision = resolve(index, key: key, start: start, count: window[key] ?? 0) {
+                        decisions.append(decision)
+                    }
                 }
             }
         }
+        if rule.direction == .above { keys[index] = keys[index].filter { !$0.value.isEmpty } }
         return decisions
     }
 

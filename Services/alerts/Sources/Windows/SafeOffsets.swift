@@ -25,9 +25,16 @@ public struct SafeOffsets: Sendable {
     }
 
     public mutating func record(_ partition: TopicPartition, offset: Int64, eventTime: Int64) {
-        next[partition] = offset + 1
+        record(partition, from: offset, through: offset, count: 1, newestTime: eventTime)
+    }
+
+    /// Records `count` records of one partition read together (a batch), from offset `first`
+    /// through `last`, whose newest event time is `newestTime`: one run, so a batch costs one
+    /// lookup of its partition, not one per record.
+    public mutating func record(_ partition: TopicPartition, from first: Int64, through last: Int64, count: Int, newestTime: Int64) {
+        next[partition] = last + 1
         // Mutated in place: copying the list out of the dictionary would copy it per record.
-        runs[partition, default: []].extend(offset: offset, eventTime: eventTime, runLength: runLength)
+        runs[partition, default: []].extend(first: first, count: count, newestTime: newestTime, runLength: runLength)
     }
 
     /// Next-offsets to commit for the watermark: the first offset of the oldest run not yet done.
@@ -48,12 +55,12 @@ public struct SafeOffsets: Sendable {
 }
 
 extension [SafeOffsets.Run] {
-    fileprivate mutating func extend(offset: Int64, eventTime: Int64, runLength: Int) {
-        if let index = indices.last, self[index].count < runLength {
-            self[index].newestTime = Swift.max(self[index].newestTime, eventTime)
-            self[index].count += 1
+    fileprivate mutating func extend(first: Int64, count: Int, newestTime: Int64, runLength: Int) {
+        if let index = indices.last, self[index].count + count <= runLength {
+            self[index].newestTime = Swift.max(self[index].newestTime, newestTime)
+            self[index].count += count
         } else {
-            append(SafeOffsets.Run(firstOffset: offset, newestTime: eventTime, count: 1))
+            append(SafeOffsets.Run(firstOffset: first, newestTime: newestTime, count: count))
         }
     }
 }

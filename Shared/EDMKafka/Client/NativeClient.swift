@@ -40,6 +40,23 @@ final class NativeClient: @unchecked Sendable {
         return counts
     }
 
+    /// The partition count of one topic, asking the cluster about that topic alone (blocking).
+    /// From a producer this is the request that lets a broker allowing auto-creation (such as
+    /// librdkafka's mock cluster) create the topic. nil: the topic does not exist (or the client
+    /// may not see it); any other failure throws.
+    func topicPartitionCount(_ topic: OpaquePointer, timeout: Duration) throws(KafkaError) -> Int32? {
+        var metadataPointer: UnsafePointer<rd_kafka_metadata>?
+        let error = rd_kafka_metadata(handle, 0, topic, &metadataPointer, Int32(timeout.milliseconds))
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata = metadataPointer else {
+            throw KafkaError(kind: .operation, error: error, context: "metadata of one topic")
+        }
+        defer { rd_kafka_metadata_destroy(metadata) }
+        guard metadata.pointee.topic_cnt > 0 else { return nil }
+        let described = metadata.pointee.topics[0]
+        guard described.err == RD_KAFKA_RESP_ERR_NO_ERROR, described.partition_cnt > 0 else { return nil }
+        return described.partition_cnt
+    }
+
     /// Low and high watermarks of a partition as the broker reports them (blocking).
     func watermarks(_ partition: TopicPartition, timeout: Duration) throws(KafkaError) -> (low: Int64, high: Int64) {
         var low: Int64 = 0

@@ -12,6 +12,10 @@ public struct RelayConfiguration: Sendable {
     /// Topic names (with `KAFKA_PREFIX`).
     public var names: KafkaNames
     public var apiKeys: BearerTokens
+    /// Keys allowed to register event types; empty: registration disabled.
+    public var adminKeys: BearerTokens
+    /// Partitions of a registered type's topic when its registration names none.
+    public var registeredTopicPartitions: Int
     /// Lets the legacy routes through without a key (browser clients cannot keep one secret).
     public var legacyRoutesOpen: Bool
     public var cors: CORSPolicy
@@ -34,8 +38,11 @@ public struct RelayConfiguration: Sendable {
         apiKeys: BearerTokens = BearerTokens([]), legacyRoutesOpen: Bool = false,
         cors: CORSPolicy = .disabled, limits: IngestLimits = .default, ackTimeout: Duration = .seconds(5),
         linger: Duration = .milliseconds(1),
-        rateLimit: RateLimit? = nil, logLevel: Logger.Level = .info, noopRoute: Bool = false
+        rateLimit: RateLimit? = nil, logLevel: Logger.Level = .info, noopRoute: Bool = false,
+        adminKeys: BearerTokens = BearerTokens([]), registeredTopicPartitions: Int = 8
     ) throws(ConfigError) {
+        self.adminKeys = adminKeys
+        self.registeredTopicPartitions = registeredTopicPartitions
         self.listen = listen
         self.kafka = kafka
         do {
@@ -84,7 +91,9 @@ public struct RelayConfiguration: Sendable {
             ackTimeout: .milliseconds(try environment.integer("ACK_TIMEOUT_MS", default: 5000, range: 100...300_000)),
             linger: .milliseconds(try environment.integer("KAFKA_LINGER_MS", default: 1, range: 0...1000)),
             rateLimit: rateLimit,
-            logLevel: logLevel)
+            logLevel: logLevel,
+            adminKeys: BearerTokens(environment: environment, variable: "ADMIN_API_KEYS"),
+            registeredTopicPartitions: try environment.integer("REGISTERED_TOPIC_PARTITIONS", default: 8, range: 1...1000))
     }
 
     /// The producer settings that make `ackTimeout` a real bound: librdkafka fails a message it

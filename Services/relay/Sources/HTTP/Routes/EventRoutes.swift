@@ -17,6 +17,9 @@ struct EventRoutes: Sendable {
             let body = try await reader.read(request)
             let parsed = try inbound.parseV1(body, receivedAt: Date(), key: key)
             try idempotency.admit(key, parsed, request: request, context: context)
+            if let outbound = parsed.outbound {
+                return AcceptedResponse.make(ids: try await publisher.publish(outbound))
+            }
             return AcceptedResponse.make(ids: try await publisher.publish(parsed.events))
         }
         router.on(RouterPath(Self.path), method: .options) { [cors] request, _ in

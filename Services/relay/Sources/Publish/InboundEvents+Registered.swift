@@ -1,0 +1,75 @@
+import EDMEvents
+import EDMHTTP
+import Foundation
+
+/// Requests naming a type registered at runtime: each such event is validated by its type's
+/// compiled validator (``RegisteredEventParser``) with the same 422 paths as the built-in
+/// types; built-in events of the same batch go through the built-in parser unchanged. A type
+/// whose topic does not exist yet (`pending`) is refused with the command that creates it.
+extension InboundEvents {
+    /// nil when no event names a registered type (the built-in path goes on as before).
+    func parseRegistered(_ root: JSONValue, receivedAt: Date, key: IdempotencyKey?) throws(APIError) -> Parsed? {
+        guard let registry else { return nil }
+        let elements: [JSONValue]
+        let batch: Bool
+        switch root {
+        case .array(let array): (elements, batch) = (array, true)
+        default: (elements, batch) = ([root], false)
+        }
+        guard !elements.isEmpty, elements.count <= limits.maxBatchEvents,
+            elements.contains(where: { element in element["type"]?.stringValue.flatMap(registry.entry(named:)) != nil })
+        else { return nil }
+
+        var events: [OutboundEvent] = []
+        var violations: [Violation] = []
+        var rejectedTypes: [String] = []
+        for (index, element) in elements.enumerated() {
+            var found: [Violation] = []
+            if let name = element["type"]?.stringValue, let entry = registry.entry(named: name) {
+                if !entry.topicReady {
+                    found = [
+                        Violation(
+                            path: "type", code: .notAllowed,
+                            message: "\(name) is registered but pending: its topic does not exist yet (run: "
+                                + TopicProvisioner.createCommand(for: entry.current.type) + ")")
+                    ]
+                } else {
+                    let derive = key.map { key in { key.eventID(index: index, content: element.serializedBytes()) } }
+                    switch registeredParser.parse(element, as: entry.current, receivedAt: receivedAt, deriveID: derive) {
+                    case .success(let event):
+                        if element["id"] != nil, RelayEventID.isRelayAssigned(event.id) {
+                            found = [Self.resentRelayID]
+                        } else if event.json.count > limits.validation.maxEventBytes {
+                            found = [
+                                Violation(
+                                    path: "", code: .tooLong,
+                                    message: "the event is \(event.json.count) bytes as stored; the limit is \(limits.validation.maxEventBytes)")
+                            ]
+                        } else {
+                            events.append(.registered(event))
+                        }
+                    case .failure(let failure):
+                        found = failure.violations
+                    }
+                }
+                if !found.isEmpty { rejectedTypes.append(RelayMetrics.registeredType) }
+            } else {
+                do {
+                    let builtIn = try validate([element], type: nil, source: .v1, receivedAt: receivedAt, batch: false, key: key)
+                    events += builtIn.map(OutboundEvent.builtIn)
+                } catch {
+                    found = error.details.map { detail in
+                        Violation(path: detail.path, code: detail.code.flatMap(Violation.Code.init(rawValue:)) ?? .notAllowed, message: detail.message)
+                    }
+                }
+            }
+            violations += batch ? found.map { $0.prefixed(byIndex: index) } : found
+        }
+        guard violations.isEmpty else {
+            for rejected in rejectedTypes { RelayMetrics.rejected(type: rejected, reason: .invalid) }
+            throw Self.unprocessable(violations)
+        }
+        return Parsed(
+            events: [], bodyDigest: key.map { _ in IdempotencyKey.digest(of: root.serializedBytes()) }, outbound: events)
+    }
+}

@@ -1,0 +1,11 @@
+/// A registered type's current version with its validator, compiled once when the registry
+/// learns the version and shared by every request after.
+public struct CompiledType: Sendable {
+    public let type: RegisteredType
+    public let validator: CompiledValidator
+
+    public init(_ type: RegisteredType) {
+        self.type = type
+        validator = CompiledValidator(type.schema)
+    }
+}

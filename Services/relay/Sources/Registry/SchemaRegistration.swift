@@ -4,19 +4,19 @@ import EDMKafka
 import Foundation
 
 /// `POST /v1/schemas/{type}`: checks a registration against the current version, appends the
-/// new version to the registry topic (awaiting the broker's ack), and answers once this
-/// instance's follower has read it back, so the type is usable here as soon as the 201 arrives
-/// (and on every other instance within about a second).
+/// new version to the registry topic (awaiting the broker's ack) and applies it to this
+/// instance's registry, so the type is usable here as soon as the 201 arrives (and on every
+/// other instance once its ``RegistryFollower`` reads the record, within about a second).
 ///
-/// Two registrations of the same type racing on two instances may both claim version n+1; the
-/// registry keeps the first record it reads for a version, so every instance agrees on it.
+/// Known limit: two registrations of one type racing on two instances may both claim version
+/// n+1; each registry keeps the first record it saw for a version, so the two instances may
+/// disagree about that version until restarted (register types from one place at a time).
 struct SchemaRegistration: Sendable {
     let registry: SchemaRegistry
     let producer: KafkaProducer
     let provisioner: TopicProvisioner
     let topic: String
     let defaultPartitions: Int
-    var visibilityTimeout: Duration = .seconds(5)
 
     struct Outcome: Sendable {
         let type: RegisteredType
@@ -73,16 +73,8 @@ struct SchemaRegistration: Sendable {
         } catch {
             throw APIError.unavailable("the registry topic did not acknowledge the registration: \(error)", retryAfterSeconds: 1)
         }
-        // The follower's copy is what requests use: answer once it has the new version.
-        let deadline = ContinuousClock.now + visibilityTimeout
-        while registry.version(type.version, of: name) == nil {
-            guard ContinuousClock.now < deadline else {
-                throw APIError.unavailable(
-                    "the registration is stored but this instance has not read it back yet; it will apply shortly", retryAfterSeconds: 1)
-            }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        if ready { registry.markTopicReady(name) }
+        // Usable here at once; other instances (and this one after a restart) read it from the topic.
+        registry.apply(type, topicReady: ready)
         let stored = registry.version(type.version, of: name) ?? type
         return Outcome(type: stored, created: true, ready: registry.entry(named: name)?.topicReady ?? ready)
     }

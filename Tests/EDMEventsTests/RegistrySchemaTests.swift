@@ -203,6 +203,9 @@ struct RegistrySchemaTests {
         #expect(stored["type"] == "signup")
         #expect(stored["properties"] == Self.valid)
         #expect(stored["receivedAt"] == "2024-05-01T12:00:00.500Z")
+        // The bytes are canonical: what the serializer writes for the same document.
+        #expect(result.json == stored.serializedBytes())
+        #expect(result.id == UUID(uuidString: "3f2a6c1e-8b4d-4f0a-9c7e-5d1b2a3c4e5f"))
 
         let bad: JSONValue = ["type": "signup", "sessionId": "", "receivedAt": "x", "properties": ["plan": "pro"]]
         let failure = parser.parse(bad, as: compiled, receivedAt: received)
@@ -212,5 +215,20 @@ struct RegistrySchemaTests {
         }
         #expect(
             Set(error.violations.map(\.path)) == ["occurredAt", "sessionId", "receivedAt", "properties.accountId"])
+
+        // An id of its own and a schemaVersion take the quick envelope check too; a wrong one the rules.
+        let withID: JSONValue = [
+            "type": "signup", "id": "0b0e2c4e-1111-4a5e-9a4b-2f7a4f1c9d3e", "schemaVersion": 1,
+            "occurredAt": "2024-05-01T12:00:00.000Z", "sessionId": "s1", "properties": Self.valid,
+        ]
+        #expect(try parser.parse(withID, as: compiled, receivedAt: received).get().id == UUID(uuidString: "0b0e2c4e-1111-4a5e-9a4b-2f7a4f1c9d3e"))
+        guard case .object(var wrong) = withID else { return }
+        wrong["schemaVersion"] = 2
+        wrong["extra"] = true
+        guard case .failure(let refused) = parser.parse(.object(wrong), as: compiled, receivedAt: received) else {
+            Issue.record("accepted schemaVersion 2")
+            return
+        }
+        #expect(refused.violations.map(\.path).sorted() == ["extra", "schemaVersion"])
     }
 }

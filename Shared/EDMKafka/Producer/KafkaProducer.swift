@@ -167,6 +167,15 @@ public final class KafkaProducer: Service, Sendable {
         }
     }
 
+    /// Creates `topic` with `partitions` through the Kafka admin API (an existing topic is fine).
+    /// Throws the broker's refusal, e.g. `TOPIC_AUTHORIZATION_FAILED` or
+    /// `CLUSTER_AUTHORIZATION_FAILED` where clients may not create topics.
+    public func createTopic(
+        _ topic: String, partitions: Int32, config: [String: String] = [:], timeout: Duration = .seconds(10)
+    ) async throws {
+        try await blocking { client in try client.createTopic(topic, partitions: partitions, config: config, timeout: timeout) }
+    }
+
     /// Waits until every enqueued message was acknowledged or failed, at most `timeout`.
     public func flush(timeout: Duration = .seconds(10)) async throws {
         let error = try await blocking { client in rd_kafka_flush(client.handle, Int32(timeout.milliseconds)) }

@@ -66,7 +66,7 @@ struct SchemaRegistration: Sendable {
             description: registration.description, keyField: registration.keyField, countBy: registration.countBy,
             partitions: registration.partitions ?? current?.partitions ?? defaultPartitions, registeredAt: Date())
         let ready: Bool
-        if case .ready = await provisioner.check(type) { ready = true } else { ready = false }
+        if case .ready = await provisioner.create(for: type) { ready = true } else { ready = false }
         do {
             _ = try await producer.send(
                 KafkaOutgoingMessage(topic: topic, key: Array("\(name)/\(type.version)".utf8), value: type.jsonValue.serializedBytes()))

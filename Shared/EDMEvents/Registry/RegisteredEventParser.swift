@@ -124,6 +124,15 @@ public struct RegisteredEventParser: Sendable {
     static func envelopeBytes(
         id: UUID, occurredAt: Date, properties: JSONValue, receivedAt: Date, sessionId: String, type: RegisteredType
     ) -> [UInt8] {
+        envelopeBytes(
+            id: id, occurredAt: occurredAt, receivedAt: receivedAt, sessionId: sessionId, type: type,
+            writeProperties: { properties.appendCanonical(to: &$0) })
+    }
+
+    static func envelopeBytes(
+        id: UUID, occurredAt: Date, receivedAt: Date, sessionId: String, type: RegisteredType,
+        writeProperties: (inout [UInt8]) -> Void
+    ) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(256)
         func key(_ name: StaticString) {
@@ -137,7 +146,7 @@ public struct RegisteredEventParser: Sendable {
         key("occurredAt")
         JSONValue.writeString(EventTimestamp.string(from: occurredAt), to: &output)
         key("properties")
-        properties.appendCanonical(to: &output)
+        writeProperties(&output)
         key("receivedAt")
         JSONValue.writeString(EventTimestamp.string(from: receivedAt), to: &output)
         key("schemaVersion")

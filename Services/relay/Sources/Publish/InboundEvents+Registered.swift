@@ -7,6 +7,19 @@ import Foundation
 /// types; built-in events of the same batch go through the built-in parser unchanged. A type
 /// whose topic does not exist yet (`pending`) is refused with the command that creates it.
 extension InboundEvents {
+    /// The registered types' one-pass fast path (``RegisteredEventParser/encodeRequest``): only
+    /// valid events of accepting types in the usual shape; nil sends the body to the general
+    /// path, which gives the same events or every violation. Requests with an Idempotency-Key
+    /// take the general path (it derives their ids and the body digest).
+    func encodeRegistered(_ body: Data, receivedAt: Date) -> Parsed? {
+        guard let registry,
+            let events = registeredParser.encodeRequest(
+                body, receivedAt: receivedAt, maxEvents: limits.maxBatchEvents, lookup: registry.accepting),
+            events.allSatisfy({ $0.json.count <= limits.validation.maxEventBytes })
+        else { return nil }
+        return Parsed(events: [], bodyDigest: nil, outbound: events.map(OutboundEvent.registered))
+    }
+
     /// nil when no event names a registered type (the built-in path goes on as before).
     func parseRegistered(_ root: JSONValue, receivedAt: Date, key: IdempotencyKey?) throws(APIError) -> Parsed? {
         guard let registry else { return nil }

@@ -43,6 +43,7 @@ struct InboundEvents: Sendable {
         if let request = parser.encodeRequest(body, receivedAt: receivedAt, maxEvents: limits.maxBatchEvents, deriveID: deriveID) {
             return Parsed(events: request.events, bodyDigest: request.canonicalBody.map(IdempotencyKey.digest(of:)))
         }
+        if key == nil, let registered = encodeRegistered(body, receivedAt: receivedAt) { return registered }
         let root: JSONValue
         do {
             // The batch limit holds while parsing: elements past it are never built.

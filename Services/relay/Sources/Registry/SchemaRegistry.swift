@@ -54,6 +54,14 @@ final class SchemaRegistry: Sendable {
         entries.withLock { $0[name] }?.current
     }
 
+    /// The compiled current version of a type whose events are accepted now (its topic exists).
+    func accepting(_ name: String) -> CompiledType? {
+        entries.withLock { entries in
+            guard let entry = entries[name], entry.topicReady else { return nil }
+            return entry.current
+        }
+    }
+
     var all: [String: Entry] { entries.withLock { $0 } }
 
     /// Names of types whose topic is not known to exist yet.

@@ -31,6 +31,9 @@ private struct RegisteredRequestEncoder {
     let parser: RegisteredEventParser
     let receivedAt: Date
     let lookup: (String) -> CompiledType?
+    var receivedMilliseconds: Int64 { EventTimestamp.milliseconds(from: receivedAt) }
+    /// The last type looked up, so a batch of one type looks it up once.
+    var lastType: (name: [UInt8], compiled: CompiledType)?
 
     mutating func request(maxEvents: Int) -> [RegisteredEvent]? {
         var events: [RegisteredEvent] = []
@@ -48,14 +51,22 @@ private struct RegisteredRequestEncoder {
         return scanner.atEnd ? events : nil
     }
 
+    mutating func compiledType(_ text: ByteText) -> CompiledType? {
+        let bytes = scanner.bytes
+        if let lastType, bytes.slice(text.range).elementsEqual(lastType.name) { return lastType.compiled }
+        guard let name = bytes.string(text), let compiled = lookup(name) else { return nil }
+        lastType = (Array(name.utf8), compiled)
+        return compiled
+    }
+
     mutating func event() -> RegisteredEvent? {
         guard let members = scanner.object(), let typeText = members.type, let occurredText = members.occurredAt,
             let sessionText = members.sessionId, let properties = members.properties
         else { return nil }
         let bytes = scanner.bytes
-        guard let name = bytes.string(typeText), let compiled = lookup(name), let fast = compiled.fast,
+        guard let compiled = compiledType(typeText), let fast = compiled.fast,
             let milliseconds = bytes.timestamp(occurredText), (20...35).contains(occurredText.range.count),
-            (1...128).contains(sessionText.scalars), let sessionId = bytes.string(sessionText)
+            (1...128).contains(sessionText.scalars), bytes.isWellFormed(sessionText)
         else { return nil }
         let occurredAt = EventTimestamp.date(fromMilliseconds: milliseconds)
         guard parser.limits.timeViolation(occurredAt: occurredAt, receivedAt: receivedAt, path: "occurredAt") == nil else { return nil }
@@ -75,22 +86,49 @@ private struct RegisteredRequestEncoder {
             key = Array(bytes.slice(text.range))
         }
         let eventID = id ?? parser.makeID()
-        let json = RegisteredEventParser.envelopeBytes(
-            id: eventID, occurredAt: occurredAt, receivedAt: receivedAt, sessionId: sessionId, type: type
-        ) { output in
-            output.append(UInt8(ascii: "{"))
-            var first = true
-            for (index, field) in fast.fields.enumerated() {
-                guard let present = order[index] else { continue }
-                if !first { output.append(UInt8(ascii: ",")) }
-                first = false
-                output.append(contentsOf: field.canonicalKey)
-                output.append(contentsOf: bytes.slice(present.range))
-            }
-            output.append(UInt8(ascii: "}"))
+        // The canonical envelope, keys in byte order, written straight from the scanned bytes.
+        var json: [UInt8] = []
+        json.reserveCapacity(bytes.count + 160)
+        json += Self.idKey
+        Self.appendLowercase(eventID, to: &json)
+        json += Self.occurredAtKey
+        EventTimestamp.append(milliseconds: EventTimestamp.milliseconds(from: occurredAt), to: &json)
+        json += Self.propertiesKey
+        var first = true
+        for (index, field) in fast.fields.enumerated() {
+            guard let present = order[index] else { continue }
+            json.append(UInt8(ascii: first ? "{" : ","))
+            first = false
+            json += field.canonicalKey
+            json += bytes.slice(present.range)
         }
+        if first { json.append(UInt8(ascii: "{")) }
+        json += Self.receivedAtKey
+        EventTimestamp.append(milliseconds: receivedMilliseconds, to: &json)
+        json += Self.sessionKey
+        json += bytes.slice((sessionText.range.lowerBound - 1)..<(sessionText.range.upperBound + 1))
+        json += compiled.envelopeSuffix
         return RegisteredEvent(
-            type: type.name, typeVersion: type.version, id: eventID, key: key ?? Array(sessionId.utf8), json: json)
+            type: type.name, typeVersion: type.version, id: eventID, key: key ?? Array(bytes.slice(sessionText.range)), json: json)
+    }
+
+    static let idKey = Array(#"{"id":""#.utf8)
+    static let occurredAtKey = Array(#"","occurredAt":""#.utf8)
+    static let propertiesKey = Array(#"","properties":"#.utf8)
+    static let receivedAtKey = Array(#"},"receivedAt":""#.utf8)
+    static let sessionKey = Array(#"","schemaVersion":1,"sessionId":"#.utf8)
+
+    static func appendLowercase(_ id: UUID, to output: inout [UInt8]) {
+        let digits: StaticString = "0123456789abcdef"
+        withUnsafeBytes(of: id.uuid) { raw in
+            digits.withUTF8Buffer { hex in
+                for (position, byte) in raw.enumerated() {
+                    if position == 4 || position == 6 || position == 8 || position == 10 { output.append(UInt8(ascii: "-")) }
+                    output.append(hex[Int(byte >> 4)])
+                    output.append(hex[Int(byte & 0x0F)])
+                }
+            }
+        }
     }
 
     /// Each declared field's value (by position in `fast.fields`), when every member is a

@@ -16,6 +16,8 @@ import TestSupport
 struct RegistryExecutableTests {
     static let adminKey = "registry-admin-key"
     static let clientKey = "registry-client-key"
+    /// A key limited to the registered type (issue 17's scoped keys).
+    static let signupKey = "registry-signup-key"
 
     static let signup = """
         {"schema": {"type": "object", "required": ["accountId", "plan"],
@@ -27,7 +29,8 @@ struct RegistryExecutableTests {
 
     static func spawn(_ broker: TestBroker) async throws -> (ChildProcess, Int) {
         let relay = try ExecutableTests.spawn([
-            "KAFKA_URL": broker.bootstrapServers, "PORT": "0", "API_KEYS": clientKey, "ADMIN_API_KEYS": adminKey,
+            "KAFKA_URL": broker.bootstrapServers, "PORT": "0", "API_KEYS": "\(clientKey),\(signupKey):signup",
+            "ADMIN_API_KEYS": adminKey,
         ])
         return (relay, try await ExecutableTests.port(of: relay))
     }
@@ -90,6 +93,15 @@ struct RegistryExecutableTests {
         }
         #expect(accepted)
 
+        // A key scoped to signup posts signup, not click.
+        #expect(try await Self.request(.post, port: secondPort, "/v1/events", body: Self.event(accountId: "a9"), key: Self.signupKey).status == 202)
+        let click = """
+            {"type": "click", "occurredAt": "\(EventTimestamp.string(from: Date()))", "sessionId": "s", "properties": {"buttonId": "b"}}
+            """
+        let scoped = try await Self.request(.post, port: secondPort, "/v1/events", body: click, key: Self.signupKey)
+        #expect(scoped.status == 403)
+        #expect(scoped.json["error"]?["code"] == "type_not_allowed")
+
         let invalid = try await Self.request(
             .post, port: secondPort, "/v1/events",
             body: "[\(Self.event(accountId: "a2")), \(Self.event(accountId: "", plan: "gold"))]")
@@ -128,9 +140,9 @@ struct RegistryExecutableTests {
 
         // Stored on the type's topic, keyed by the key field, with the registered version as a header.
         let messages = try await BrokerIntegrationTests.read(
-            2, topics: [RegisteredType.topicBase(for: "signup")], bootstrap: broker.bootstrapServers, partitions: 4)
+            3, topics: [RegisteredType.topicBase(for: "signup")], bootstrap: broker.bootstrapServers, partitions: 4)
         let byKey = Dictionary(messages.map { (String(decoding: $0.key ?? [], as: UTF8.self), $0) }, uniquingKeysWith: { first, _ in first })
-        #expect(Set(byKey.keys) == ["a1", "a3"])
+        #expect(Set(byKey.keys) == ["a1", "a3", "a9"])
         let latest = byKey["a3"]
         #expect(latest?.headers.first { $0.key == "type-version" }?.value == Array("2".utf8))
         let stored = try JSONValue.parse(Data(latest?.value ?? []))

@@ -69,10 +69,14 @@ public enum RelayApplication {
         let publisher = EventPublisher(
             producer: producer, names: configuration.names, retryAfterSeconds: configuration.retryAfterSeconds)
         let idempotency = IdempotencyCheck(ledger: IdempotencyLedger(), keys: configuration.apiKeys)
-        EventRoutes(reader: reader, inbound: inbound, publisher: publisher, cors: configuration.cors, idempotency: idempotency)
-            .add(to: router)
-        LegacyRoutes(reader: reader, inbound: inbound, publisher: publisher, cors: configuration.cors, idempotency: idempotency)
-            .add(to: router)
+        EventRoutes(
+            reader: reader, inbound: inbound, publisher: publisher, cors: configuration.cors, idempotency: idempotency,
+            scopes: configuration.keyScopes
+        ).add(to: router)
+        LegacyRoutes(
+            reader: reader, inbound: inbound, publisher: publisher, cors: configuration.cors, idempotency: idempotency,
+            scopes: configuration.keyScopes
+        ).add(to: router)
         DocumentationRoutes(configuration: configuration, registry: registry).add(to: router)
         let provisioner = TopicProvisioner(producer: producer, names: configuration.names)
         SchemaRoutes(

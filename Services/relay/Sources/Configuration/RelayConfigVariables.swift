@@ -8,6 +8,7 @@ public enum RelayConfigVariables {
             ConfigVariable(
                 "API_KEYS",
                 "Comma list of accepted API keys (Authorization: Bearer <key>); several at once for rotation. "
+                    + "KEY:type+type limits a key to those event types (403 for others). "
                     + "Empty: the relay runs open and logs a warning."),
             ConfigVariable(
                 "ADMIN_API_KEYS",

@@ -67,14 +67,29 @@ extension InboundEvents {
                 }
                 if !found.isEmpty { rejectedTypes.append(RelayMetrics.registeredType) }
             } else {
-                do {
-                    let builtIn = try validate([element], type: nil, source: .v1, receivedAt: receivedAt, batch: false, key: key)
-                    events += builtIn.map(OutboundEvent.builtIn)
-                } catch {
-                    found = error.details.map { detail in
-                        Violation(path: detail.path, code: detail.code.flatMap(Violation.Code.init(rawValue:)) ?? .notAllowed, message: detail.message)
+                // A built-in event of the same batch: the built-in parser, its id derived from
+                // the key with the event's own place in the request (as the built-in path does).
+                switch parser.parse(element, type: nil, source: .v1, receivedAt: receivedAt) {
+                case .success(var envelope):
+                    if let key, element["id"] == nil {
+                        envelope = envelope.withID(key.eventID(index: index, content: element.serializedBytes()))
                     }
+                    let event = EncodedEvent(envelope)
+                    if element["id"] != nil, RelayEventID.isRelayAssigned(envelope.id) {
+                        found = [Self.resentRelayID]
+                    } else if event.json.count > limits.validation.maxEventBytes {
+                        found = [
+                            Violation(
+                                path: "", code: .tooLong,
+                                message: "the event is \(event.json.count) bytes as stored; the limit is \(limits.validation.maxEventBytes)")
+                        ]
+                    } else {
+                        events.append(.builtIn(event))
+                    }
+                case .failure(let failure):
+                    found = failure.violations
                 }
+                if !found.isEmpty { rejectedTypes.append(claimedType(of: element)) }
             }
             violations += batch ? found.map { $0.prefixed(byIndex: index) } : found
         }

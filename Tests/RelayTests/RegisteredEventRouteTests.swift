@@ -51,6 +51,34 @@ struct RegisteredEventRouteTests {
         #expect(try await Self.storedCount(RegisteredType.topicBase(for: "signup"), in: harness) == 4)
     }
 
+    @Test("a pending type (its topic missing) is listed with the command to create it; its events are refused naming it")
+    func pendingType() async throws {
+        let harness = try RelayHarness()
+        let registry = SchemaRegistry()
+        let registration = try TypeRegistration.parse(
+            try JSONValue.parse(Data(Self.registration.utf8)), name: "signup", defaultPartitions: 6)
+        registry.apply(
+            RegisteredType(
+                name: "signup", version: 1, schema: registration.schema, owner: registration.owner,
+                description: registration.description, keyField: nil, countBy: [], partitions: 6, registeredAt: Date()),
+            topicReady: false)
+        let app = RelayApplication.make(
+            configuration: harness.configuration, producer: harness.producer, registry: registry, logger: quietLogger)
+        try await app.test(.router) { client in
+            let described = try await client.get("/v1/schemas/signup").json
+            #expect(described["status"] == "pending")
+            #expect(described["createTopicCommand"] == "heroku kafka:topics:create edm-ui-signup --partitions 6")
+            let refused = try await client.post("/v1/events", Self.signup().text)
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.errorPaths == ["type"])
+            #expect(refused.text.contains("heroku kafka:topics:create edm-ui-signup"))
+            // Once the topic exists (the follower re-checks), the type is accepted.
+            registry.markTopicReady("signup")
+            #expect(try await client.post("/v1/events", Self.signup().text).status == .accepted)
+        }
+        await harness.producer.close(flushTimeout: .seconds(1))
+    }
+
     /// Records in a topic of any partition count (the mock cluster creates a registered type's
     /// topic with its own default).
     static func storedCount(_ topic: String, in harness: RelayHarness) async throws -> Int64 {

@@ -50,17 +50,8 @@ extension InboundEvents {
                     let derive = key.map { key in { key.eventID(index: index, content: element.serializedBytes()) } }
                     switch registeredParser.parse(element, as: entry.current, receivedAt: receivedAt, deriveID: derive) {
                     case .success(let event):
-                        if element["id"] != nil, RelayEventID.isRelayAssigned(event.id) {
-                            found = [Self.resentRelayID]
-                        } else if event.json.count > limits.validation.maxEventBytes {
-                            found = [
-                                Violation(
-                                    path: "", code: .tooLong,
-                                    message: "the event is \(event.json.count) bytes as stored; the limit is \(limits.validation.maxEventBytes)")
-                            ]
-                        } else {
-                            events.append(.registered(event))
-                        }
+                        found = storageProblems(id: event.id, sentOwnID: element["id"] != nil, bytes: event.json.count)
+                        if found.isEmpty { events.append(.registered(event)) }
                     case .failure(let failure):
                         found = failure.violations
                     }
@@ -75,17 +66,8 @@ extension InboundEvents {
                         envelope = envelope.withID(key.eventID(index: index, content: element.serializedBytes()))
                     }
                     let event = EncodedEvent(envelope)
-                    if element["id"] != nil, RelayEventID.isRelayAssigned(envelope.id) {
-                        found = [Self.resentRelayID]
-                    } else if event.json.count > limits.validation.maxEventBytes {
-                        found = [
-                            Violation(
-                                path: "", code: .tooLong,
-                                message: "the event is \(event.json.count) bytes as stored; the limit is \(limits.validation.maxEventBytes)")
-                        ]
-                    } else {
-                        events.append(.builtIn(event))
-                    }
+                    found = storageProblems(id: envelope.id, sentOwnID: element["id"] != nil, bytes: event.json.count)
+                    if found.isEmpty { events.append(.builtIn(event)) }
                 case .failure(let failure):
                     found = failure.violations
                 }
@@ -99,5 +81,19 @@ extension InboundEvents {
         }
         return Parsed(
             events: [], bodyDigest: key.map { _ in IdempotencyKey.digest(of: root.serializedBytes()) }, outbound: events)
+    }
+
+    /// What can still be wrong with a valid event once encoded, as the built-in path checks it:
+    /// a client resending an id of the relay-assigned form, or an event too large to store.
+    private func storageProblems(id: UUID, sentOwnID: Bool, bytes: Int) -> [Violation] {
+        if sentOwnID, RelayEventID.isRelayAssigned(id) { return [Self.resentRelayID] }
+        guard bytes <= limits.validation.maxEventBytes else {
+            return [
+                Violation(
+                    path: "", code: .tooLong,
+                    message: "the event is \(bytes) bytes as stored; the limit is \(limits.validation.maxEventBytes)")
+            ]
+        }
+        return []
     }
 }

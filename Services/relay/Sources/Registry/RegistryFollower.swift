@@ -17,9 +17,14 @@ struct RegistryFollower: Service {
     var pendingCheckInterval: Duration = .seconds(3)
 
     func run() async throws {
-        // The registry topic is created by the broker set-up (edm-broker, or the operator on a
-        // real cluster); until it exists there is nothing to read.
-        var partitions: Int32?
+        // edm-broker creates the registry topic; on a real cluster the operator does, or the
+        // first relay through the admin API (compacted, one partition), or else the cluster
+        // creates it on first use where it allows that. Until it exists there is nothing to read.
+        var partitions = try? await provisioner.producer.partitionCounts(topics: [topic], timeout: .seconds(3))[topic]
+        if partitions == nil {
+            try? await provisioner.producer.createTopic(
+                topic, partitions: 1, config: ["cleanup.policy": "compact"], timeout: provisioner.adminTimeout)
+        }
         while partitions == nil, !Task.isCancelled, !Task.isShuttingDownGracefully {
             partitions = try? await provisioner.producer.topicPartitionCount(topic, timeout: .seconds(3))
             if partitions == nil {

@@ -24,8 +24,8 @@ struct EDMBench: AsyncParsableCommand {
     @Option(help: "Payload size in bytes.")
     var payloadSize: Int = 200
 
-    @Option(help: "Comma-separated parts to run: kafka, relay, stats, stream, alerts, dashboard, decode, tracing (last: it bootstraps a tracer).")
-    var only: String = "kafka,relay,stats,stream,alerts,dashboard,decode,tracing"
+    @Option(help: "Comma-separated parts to run: kafka, relay, stats, stream, alerts, dashboard, decode, registry, tracing (last: it bootstraps a tracer).")
+    var only: String = "kafka,relay,stats,stream,alerts,dashboard,decode,registry,tracing"
 
     @Option(help: "A relay executable built without tracing, for the tracing part's before/after rows.")
     var baselineRelay: String?
@@ -61,6 +61,9 @@ struct EDMBench: AsyncParsableCommand {
         }
         if parts.contains("decode") {
             try DecodeBenchmark().run(report: &rows)
+        }
+        if parts.contains("registry") {
+            try RegistryBenchmark().run(report: &rows)
         }
         if parts.contains("tracing") {
             let database = try BenchPostgres.start()

@@ -22,13 +22,14 @@ struct EDMBrokerTests {
         #expect(!FileManager.default.fileExists(atPath: file))
     }
 
-    @Test("the default topics are every event topic, prefixed when asked")
+    @Test("the default topics are every event topic and the schema registry's, prefixed when asked")
     func defaultTopics() async throws {
         let broker = try await TestBroker(extraArguments: ["--prefix", "tenant-7."])
         let producer = try producer(broker.bootstrapServers)
         let counts = try await producer.partitionCounts()
         #expect(counts["tenant-7.edm-ui-click"] == 8)
         #expect(counts["tenant-7.edm-ui-pageload"] == 8)
+        #expect(counts["tenant-7.edm-schemas"] == 8)
         await producer.close()
     }
 

@@ -21,6 +21,46 @@ struct AccessControlTests {
         [.contentType: "application/json", .authorization: "Bearer \(key)"]
     }
 
+    @Test("a key scoped to types posts only those: 403 naming the refused event, nothing stored; other keys post any")
+    func scopedKeys() async throws {
+        let (keys, scopes) = try KeyScopes.parse(["page-key:pageload", "all-key"], variable: "API_KEYS")
+        let harness = try RelayHarness {
+            $0.apiKeys = BearerTokens(keys)
+            $0.keyScopes = scopes
+        }
+        try await harness.run { client in
+            let refused = try await client.post("/v1/events", Payloads.click().text, headers: Self.bearer("page-key"))
+            #expect(refused.status == .forbidden)
+            #expect(refused.errorCode == "type_not_allowed")
+            #expect(refused.errorPaths == ["type"])
+            let batch = "[" + Payloads.pageload().text + "," + Payloads.click().text + "]"
+            let refusedBatch = try await client.post("/v1/events", batch, headers: Self.bearer("page-key"))
+            #expect(refusedBatch.status == .forbidden)
+            #expect(refusedBatch.errorPaths == ["[1].type"])
+            let legacy = try await client.post("/produceClickMessage", Payloads.legacyClick().text, headers: Self.bearer("page-key"))
+            #expect(legacy.status == .forbidden)
+            let allowed = try await client.post("/v1/events", Payloads.pageload().text, headers: Self.bearer("page-key"))
+            #expect(allowed.status == .accepted)
+            let unrestricted = try await client.post("/v1/events", Payloads.click().text, headers: Self.bearer("all-key"))
+            #expect(unrestricted.status == .accepted)
+        }
+        #expect(try await harness.storedCount(harness.topic(ClickProperties.self)) == 1)
+        #expect(try await harness.storedCount(harness.topic(PageLoadProperties.self)) == 1)
+    }
+
+    @Test("API_KEYS entries with a malformed scope are refused naming the variable, never the key")
+    func malformedScopes() {
+        for entry in ["secret-key:", "secret-key:Signup", "secret-key:a b", ":click"] {
+            #expect(throws: ConfigError.self) { try KeyScopes.parse([entry], variable: "API_KEYS") }
+            do {
+                _ = try KeyScopes.parse([entry], variable: "API_KEYS")
+            } catch {
+                #expect(!"\(error)".contains("secret-key"), "\(error)")
+            }
+        }
+        #expect((try? KeyScopes.parse(["k:click+signup"], variable: "API_KEYS"))?.keys == ["k"])
+    }
+
     @Test("with API_KEYS set: no key is 401, a wrong key is 403, either current key is accepted")
     func keys() async throws {
         let harness = try Self.withKeys()

@@ -85,6 +85,44 @@ struct OpenAPIContractTests {
             return seen
         })
 
+        // The schema registry: every answer of its three operations.
+        let registry = try RelayHarness { $0.adminKeys = BearerTokens(["admin"]); $0.limits.maxBodyBytes = 4096 }
+        record(try await registry.run { client in
+            let post = "POST /v1/schemas/{type}", getType = "GET /v1/schemas/{type}"
+            let getVersion = "GET /v1/schemas/{type}/versions/{version}"
+            var admin = jsonHeaders
+            admin[.authorization] = "Bearer admin"
+            var other = jsonHeaders
+            other[.authorization] = "Bearer nope"
+            let body = #"{"schema": {"type": "object", "properties": {"plan": {"enum": ["a", "b"]}}}, "owner": "o", "description": "d"}"#
+            let narrowed = body.replacingOccurrences(of: #"["a", "b"]"#, with: #"["a"]"#)
+            var adminText = admin
+            adminText[.contentType] = "text/plain"
+            return [
+                (post, try await client.post("/v1/schemas/signup", body).status.code),
+                (post, try await client.post("/v1/schemas/signup", body, headers: other).status.code),
+                (post, try await client.post("/v1/schemas/signup", body, headers: admin).status.code),
+                (post, try await client.post("/v1/schemas/signup", body, headers: admin).status.code),
+                (post, try await client.post("/v1/schemas/signup", narrowed, headers: admin).status.code),
+                (post, try await client.post("/v1/schemas/signup", "{}", headers: admin).status.code),
+                (post, try await client.post("/v1/schemas/signup", String(repeating: " ", count: 5000), headers: admin).status.code),
+                (post, try await client.post("/v1/schemas/signup", body, headers: adminText).status.code),
+                (getType, try await client.get("/v1/schemas/signup").status.code),
+                (getType, try await client.get("/v1/schemas/nothing").status.code),
+                (getVersion, try await client.get("/v1/schemas/signup/versions/1").status.code),
+                (getVersion, try await client.get("/v1/schemas/signup/versions/2").status.code),
+                (getVersion, try await client.get("/v1/schemas/signup/versions/x").status.code),
+            ]
+        })
+        let registryDown = try RelayHarness(ackTimeout: .milliseconds(500)) { $0.adminKeys = BearerTokens(["admin"]) }
+        registryDown.cluster.setBroker(1, up: false)
+        record(try await registryDown.run { client in
+            var admin = jsonHeaders
+            admin[.authorization] = "Bearer admin"
+            let body = #"{"schema": {"type": "object"}, "owner": "o", "description": "d"}"#
+            return [("POST /v1/schemas/{type}", try await client.post("/v1/schemas/signup", body, headers: admin).status.code)]
+        })
+
         // Keys and a rate limit of one request at a time.
         let guarded = try RelayHarness {
             $0.noopRoute = true

@@ -29,6 +29,11 @@ struct OpenAPIDocumentTests {
         for (path, item) in document["paths"]?.objectValue ?? [:] {
             for (method, operation) in item.objectValue ?? [:] {
                 #expect((operation["security"]?.arrayValue ?? []).count == 0, "\(method) \(path)")
+                // Registering a type always needs one of ADMIN_API_KEYS, whatever API_KEYS says.
+                if method == "post", path == "/v1/schemas/{type}" {
+                    #expect(operation["responses"]?["401"] != nil)
+                    continue
+                }
                 #expect(operation["responses"]?["401"] == nil, "\(method) \(path)")
             }
         }

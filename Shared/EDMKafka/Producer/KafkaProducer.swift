@@ -155,6 +155,27 @@ public final class KafkaProducer: Service, Sendable {
         try await blocking { client in try client.partitionCounts(topics: topics, timeout: timeout) }
     }
 
+    /// The partition count of `topic`, asking about that topic alone: a broker that allows
+    /// auto-creation (the mock cluster does) creates it on this request; nil when it does not
+    /// exist afterwards (a cluster where clients cannot create topics).
+    public func topicPartitionCount(_ topic: String, timeout: Duration = .seconds(5)) async throws -> Int32? {
+        try await blocking { [topicHandles] client in
+            guard let handle = topicHandles.handle(for: topic, client: client.handle) else {
+                throw KafkaError(kind: .operation, message: "cannot create a handle for topic \(topic)")
+            }
+            return try client.topicPartitionCount(handle, timeout: timeout)
+        }
+    }
+
+    /// Creates `topic` with `partitions` through the Kafka admin API (an existing topic is fine).
+    /// Throws the broker's refusal, e.g. `TOPIC_AUTHORIZATION_FAILED` or
+    /// `CLUSTER_AUTHORIZATION_FAILED` where clients may not create topics.
+    public func createTopic(
+        _ topic: String, partitions: Int32, config: [String: String] = [:], timeout: Duration = .seconds(10)
+    ) async throws {
+        try await blocking { client in try client.createTopic(topic, partitions: partitions, config: config, timeout: timeout) }
+    }
+
     /// Waits until every enqueued message was acknowledged or failed, at most `timeout`.
     public func flush(timeout: Duration = .seconds(10)) async throws {
         let error = try await blocking { client in rd_kafka_flush(client.handle, Int32(timeout.milliseconds)) }

@@ -1,3 +1,4 @@
+import EDMEvents
 import EDMHTTP
 import EDMKafka
 import Hummingbird
@@ -13,8 +14,15 @@ public enum RelayApplication {
         configuration: RelayConfiguration, producer: KafkaProducer, logger: Logger,
         onServerRunning: @escaping @Sendable (Int?) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
+        make(configuration: configuration, producer: producer, registry: SchemaRegistry(), logger: logger, onServerRunning: onServerRunning)
+    }
+
+    static func make(
+        configuration: RelayConfiguration, producer: KafkaProducer, registry: SchemaRegistry, logger: Logger,
+        onServerRunning: @escaping @Sendable (Int?) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
         Application(
-            router: router(configuration: configuration, producer: producer, logger: logger),
+            router: router(configuration: configuration, producer: producer, registry: registry, logger: logger),
             configuration: .init(
                 address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "edm-relay"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) },
@@ -25,6 +33,14 @@ public enum RelayApplication {
     /// a middleware only to routes added after it.
     public static func router(
         configuration: RelayConfiguration, producer: KafkaProducer, logger: Logger
+    ) -> Router<RelayRequestContext> {
+        router(configuration: configuration, producer: producer, registry: SchemaRegistry(), logger: logger)
+    }
+
+    /// - Parameter registry: the registered types, kept current by a ``RegistryFollower`` the
+    ///   caller runs (without one, registrations are stored but never become visible here).
+    static func router(
+        configuration: RelayConfiguration, producer: KafkaProducer, registry: SchemaRegistry, logger: Logger
     ) -> Router<RelayRequestContext> {
         // The composition root: in-process tests build it without the command's start-up path.
         PrometheusMetrics.bootstrap()
@@ -39,23 +55,37 @@ public enum RelayApplication {
         if configuration.legacyRoutesOpen {
             open.formUnion(LegacyRoutes.all.map(\.path))
         }
+        // The registry's routes check admin keys themselves; its GETs are documentation, open.
         router.add(
-            middleware: MatchedRouteMiddleware(wrapped: BearerAuthMiddleware(tokens: configuration.apiKeys, openPaths: open)))
+            middleware: MatchedRouteMiddleware(
+                wrapped: ExceptPathPrefix(prefix: SchemaRoutes.path + "/", wrapped: BearerAuthMiddleware(tokens: configuration.apiKeys, openPaths: open))))
         if let rateLimit = configuration.rateLimit {
             router.add(middleware: MatchedRouteMiddleware(wrapped: RateLimitMiddleware(limiter: TokenBucketLimiter(limit: rateLimit), keys: configuration.apiKeys)))
         }
         router.add(middleware: QueueDepthMiddleware(producer: producer))
 
         let reader = RequestBodyReader(maxBytes: configuration.limits.maxBodyBytes)
-        let inbound = InboundEvents(limits: configuration.limits)
+        let inbound = InboundEvents(limits: configuration.limits, registry: registry)
         let publisher = EventPublisher(
             producer: producer, names: configuration.names, retryAfterSeconds: configuration.retryAfterSeconds)
         let idempotency = IdempotencyCheck(ledger: IdempotencyLedger(), keys: configuration.apiKeys)
-        EventRoutes(reader: reader, inbound: inbound, publisher: publisher, cors: configuration.cors, idempotency: idempotency)
-            .add(to: router)
-        LegacyRoutes(reader: reader, inbound: inbound, publisher: publisher, cors: configuration.cors, idempotency: idempotency)
-            .add(to: router)
-        DocumentationRoutes(configuration: configuration).add(to: router)
+        EventRoutes(
+            reader: reader, inbound: inbound, publisher: publisher, cors: configuration.cors, idempotency: idempotency,
+            scopes: configuration.keyScopes
+        ).add(to: router)
+        LegacyRoutes(
+            reader: reader, inbound: inbound, publisher: publisher, cors: configuration.cors, idempotency: idempotency,
+            scopes: configuration.keyScopes
+        ).add(to: router)
+        DocumentationRoutes(configuration: configuration, registry: registry).add(to: router)
+        let provisioner = TopicProvisioner(producer: producer, names: configuration.names)
+        SchemaRoutes(
+            registration: SchemaRegistration(
+                registry: registry, producer: producer, provisioner: provisioner,
+                topic: configuration.names.prefix + RegisteredType.registryTopicBase,
+                defaultPartitions: configuration.registeredTopicPartitions),
+            registry: registry, adminKeys: configuration.adminKeys, reader: reader
+        ).add(to: router)
         if configuration.noopRoute {
             NoopRoute(reader: reader).add(to: router)
         }

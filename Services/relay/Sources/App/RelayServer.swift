@@ -1,3 +1,4 @@
+import EDMEvents
 import EDMCore
 import EDMHTTP
 import EDMKafka
@@ -26,12 +27,18 @@ public enum RelayServer {
             throw StartError(description: "cannot create the Kafka producer (check KAFKA_URL and the KAFKA_* certificates): \(error)")
         }
         logger.info("relay starting", metadata: summary(configuration).mapValues { .string($0) })
-        let app = RelayApplication.make(configuration: configuration, producer: producer, logger: logger) { port in
+        let registry = SchemaRegistry()
+        var registryLogger = Logger(label: "relay.registry")
+        registryLogger.logLevel = configuration.logLevel
+        let follower = RegistryFollower(
+            connection: configuration.kafka, topic: configuration.names.prefix + RegisteredType.registryTopicBase,
+            registry: registry, provisioner: TopicProvisioner(producer: producer, names: configuration.names), logger: registryLogger)
+        let app = RelayApplication.make(configuration: configuration, producer: producer, registry: registry, logger: logger) { port in
             logger.notice("relay listening", metadata: ["port": "\(port.map(String.init) ?? "?")"])
         }
         onStart(producer)
         try await ServiceRunner.run(
-            [producer, app], supervisors: [ProducerWatchdog(producer: producer, logger: logger)], logger: logger)
+            [producer, follower, app], supervisors: [ProducerWatchdog(producer: producer, logger: logger)], logger: logger)
         logger.info("relay stopped")
     }
 

@@ -8,7 +8,15 @@ public enum RelayConfigVariables {
             ConfigVariable(
                 "API_KEYS",
                 "Comma list of accepted API keys (Authorization: Bearer <key>); several at once for rotation. "
+                    + "KEY:type+type limits a key to those event types (403 for others). "
                     + "Empty: the relay runs open and logs a warning."),
+            ConfigVariable(
+                "ADMIN_API_KEYS",
+                "Comma list of admin keys allowed to register event types (POST /v1/schemas/{type}). "
+                    + "Empty: registration is disabled (403)."),
+            ConfigVariable(
+                "REGISTERED_TOPIC_PARTITIONS", default: "8",
+                "Partitions asked for a registered type's topic when its registration names none."),
             ConfigVariable(
                 "LEGACY_ROUTES_OPEN", default: "false",
                 "true: /produceClickMessage and /producePageLoad accept requests without a key, so the "

@@ -12,6 +12,12 @@ public struct RelayConfiguration: Sendable {
     /// Topic names (with `KAFKA_PREFIX`).
     public var names: KafkaNames
     public var apiKeys: BearerTokens
+    /// The event types each restricted key may post (`API_KEYS=key:signup+click`).
+    public var keyScopes: KeyScopes
+    /// Keys allowed to register event types; empty: registration disabled.
+    public var adminKeys: BearerTokens
+    /// Partitions of a registered type's topic when its registration names none.
+    public var registeredTopicPartitions: Int
     /// Lets the legacy routes through without a key (browser clients cannot keep one secret).
     public var legacyRoutesOpen: Bool
     public var cors: CORSPolicy
@@ -34,8 +40,12 @@ public struct RelayConfiguration: Sendable {
         apiKeys: BearerTokens = BearerTokens([]), legacyRoutesOpen: Bool = false,
         cors: CORSPolicy = .disabled, limits: IngestLimits = .default, ackTimeout: Duration = .seconds(5),
         linger: Duration = .milliseconds(1),
-        rateLimit: RateLimit? = nil, logLevel: Logger.Level = .info, noopRoute: Bool = false
+        rateLimit: RateLimit? = nil, logLevel: Logger.Level = .info, noopRoute: Bool = false,
+        adminKeys: BearerTokens = BearerTokens([]), registeredTopicPartitions: Int = 8, keyScopes: KeyScopes = KeyScopes()
     ) throws(ConfigError) {
+        self.keyScopes = keyScopes
+        self.adminKeys = adminKeys
+        self.registeredTopicPartitions = registeredTopicPartitions
         self.listen = listen
         self.kafka = kafka
         do {
@@ -70,10 +80,11 @@ public struct RelayConfiguration: Sendable {
                 "RATE_LIMIT_BURST", default: max(1, perMinute / 6), range: 1...10_000_000)
             rateLimit = RateLimit(requestsPerMinute: perMinute, burst: burst)
         }
+        let keys = try KeyScopes.parse(environment.list("API_KEYS"), variable: "API_KEYS")
         return try RelayConfiguration(
             listen: try ListenAddress.fromEnvironment(environment, defaultPort: 8080),
             kafka: kafka,
-            apiKeys: BearerTokens(environment: environment, variable: "API_KEYS"),
+            apiKeys: BearerTokens(keys.keys),
             legacyRoutesOpen: try environment.boolean("LEGACY_ROUTES_OPEN", default: false),
             cors: try CORSPolicy(environment: environment, variable: "CORS_ALLOWED_ORIGINS"),
             limits: IngestLimits(
@@ -84,7 +95,10 @@ public struct RelayConfiguration: Sendable {
             ackTimeout: .milliseconds(try environment.integer("ACK_TIMEOUT_MS", default: 5000, range: 100...300_000)),
             linger: .milliseconds(try environment.integer("KAFKA_LINGER_MS", default: 1, range: 0...1000)),
             rateLimit: rateLimit,
-            logLevel: logLevel)
+            logLevel: logLevel,
+            adminKeys: BearerTokens(environment: environment, variable: "ADMIN_API_KEYS"),
+            registeredTopicPartitions: try environment.integer("REGISTERED_TOPIC_PARTITIONS", default: 8, range: 1...1000),
+            keyScopes: keys.scopes)
     }
 
     /// The producer settings that make `ackTimeout` a real bound: librdkafka fails a message it

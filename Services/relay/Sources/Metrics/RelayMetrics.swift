@@ -26,6 +26,9 @@ public enum RelayMetrics {
 
     /// The `type` label when the event type could not be told (malformed JSON, no valid `type`).
     public static let unknownType = "unknown"
+    /// The label of rejected events of runtime-registered types (names chosen by clients'
+    /// admins are not trusted as labels before they validate).
+    public static let registeredType = "registered"
 
     static func accepted(type: String, count: Int = 1) {
         (acceptedCounters[type] ?? Counter(label: "relay_events_accepted_total", dimensions: [("type", type)]))

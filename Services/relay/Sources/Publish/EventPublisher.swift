@@ -16,12 +16,12 @@ struct EventPublisher: Sendable {
     let names: KafkaNames
     let retryAfterSeconds: Int
 
-    func publish(_ events: [EncodedEvent]) async throws(APIError) -> [UUID] {
+    func publish<Event: PublishableEvent>(_ events: [Event]) async throws(APIError) -> [UUID] {
         let tracing = ProducerTracing()
         var sends: [ProducerTracing.Send] = []
         sends.reserveCapacity(events.count)
         let messages = events.enumerated().map { index, event in
-            let message = RecordBuilder.message(for: event, topic: names.topic(for: event.kind), index: index, tracing: tracing)
+            let message = RecordBuilder.message(for: event, topic: event.topic(in: names), index: index, tracing: tracing)
             sends.append(message.send)
             return message.record
         }

@@ -11,10 +11,15 @@ import Foundation
 struct InboundEvents: Sendable {
     let parser: EventParser
     let limits: IngestLimits
+    /// Types registered at runtime (nil: built-in types only); see `InboundEvents+Registered`.
+    let registry: SchemaRegistry?
+    let registeredParser: RegisteredEventParser
 
-    init(limits: IngestLimits) {
+    init(limits: IngestLimits, registry: SchemaRegistry? = nil) {
         self.limits = limits
+        self.registry = registry
         parser = EventParser(limits: limits.validation, makeID: EventIDs.random)
+        registeredParser = RegisteredEventParser(limits: limits.validation, makeID: EventIDs.random)
     }
 
     /// A parsed request: its events, encoded for Kafka, and, when it carries an Idempotency-Key,
@@ -23,6 +28,9 @@ struct InboundEvents: Sendable {
     struct Parsed: Sendable {
         let events: [EncodedEvent]
         let bodyDigest: UUID?
+        /// Set instead of `events` when the request names a registered type: every event in
+        /// request order, built-in or registered.
+        var outbound: [OutboundEvent]? = nil
     }
 
     /// A `POST /v1/events` body: one event object or an array of them; `type` comes from each event.
@@ -35,6 +43,7 @@ struct InboundEvents: Sendable {
         if let request = parser.encodeRequest(body, receivedAt: receivedAt, maxEvents: limits.maxBatchEvents, deriveID: deriveID) {
             return Parsed(events: request.events, bodyDigest: request.canonicalBody.map(IdempotencyKey.digest(of:)))
         }
+        if key == nil, let registered = encodeRegistered(body, receivedAt: receivedAt) { return registered }
         let root: JSONValue
         do {
             // The batch limit holds while parsing: elements past it are never built.
@@ -49,6 +58,7 @@ struct InboundEvents: Sendable {
                     message: "the batch has more than \(limit) events; the limit is \(limit)")
             }
         }
+        if let registered = try parseRegistered(root, receivedAt: receivedAt, key: key) { return registered }
         switch root {
         case .array(let elements):
             guard !elements.isEmpty else {
@@ -94,7 +104,7 @@ struct InboundEvents: Sendable {
     }
 
     /// Validates every element and checks each resulting event fits one Kafka message.
-    private func validate(
+    func validate(
         _ elements: [JSONValue], type: String?, source: EventSource, receivedAt: Date, batch: Bool,
         key: IdempotencyKey?
     ) throws(APIError) -> [EncodedEvent] {
@@ -144,7 +154,7 @@ struct InboundEvents: Sendable {
             + "(send a new event without an id, or with an id of your own)")
 
     /// The registered type an invalid event claims, for metric labels (never free text).
-    private func claimedType(of element: JSONValue) -> String {
+    func claimedType(of element: JSONValue) -> String {
         guard let claimed = element["type"]?.stringValue, parser.registry.kind(named: claimed) != nil else {
             return RelayMetrics.unknownType
         }

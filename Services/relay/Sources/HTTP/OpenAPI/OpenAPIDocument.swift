@@ -22,6 +22,7 @@ public enum OpenAPIDocument {
             "/ready": .pathItem(.init(get: readyOperation)),
             "/metrics": .pathItem(.init(get: metricsOperation)),
         ]
+        for (path, item) in zip(RegistryOperations.paths().keys, RegistryOperations.paths().values) { paths[path] = item }
         for route in LegacyRoutes.all {
             paths[OpenAPI.Path(rawValue: route.path)] = .pathItem(
                 .init(post: legacyOperation(route, configuration), options: preflight(route.path)))
@@ -168,7 +169,8 @@ public enum OpenAPIDocument {
     }
 
     private static let schemasOperation = OpenAPI.Operation(
-        summary: "The JSON Schemas (draft 2020-12) of every event type, as requests and as stored envelopes.",
+        summary: "The JSON Schemas (draft 2020-12) of every built-in event type, as requests and as stored envelopes, "
+            + "and every registered type's current version (as GET /v1/schemas/{type} describes it).",
         operationId: "getSchemas",
         responses: [200: .response(description: "Keyed by event type, then by form (request, envelope).", content: [.json: .content(.init(schema: .object))])],
         security: [])

@@ -68,6 +68,8 @@ enum RelayComponents {
             "Forbidden": error("The key is not one of API_KEYS."),
             "PayloadTooLarge": error("Body over MAX_BODY_BYTES, or a batch over MAX_BATCH_EVENTS."),
             "UnsupportedMediaType": error("Content-Type is not application/json."),
+            "Conflict": error("A built-in type, or a version that is not backward compatible (details name each field)."),
+            "NotFound": error("No such registered type or version."),
             "Unprocessable": error("Schema violations, every one listed in details with its path."),
             "RateLimited": error(
                 "Over RATE_LIMIT_PER_MINUTE for this key or address; see Retry-After.", retryAfter: true),

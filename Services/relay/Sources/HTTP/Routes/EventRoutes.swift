@@ -10,13 +10,18 @@ struct EventRoutes: Sendable {
     let publisher: EventPublisher
     let cors: CORSPolicy
     let idempotency: IdempotencyCheck
+    let scopes: KeyScopes
 
     func add(to router: Router<RelayRequestContext>) {
         router.post(RouterPath(Self.path)) { request, context in
             let key = try IdempotencyKey.from(request)
             let body = try await reader.read(request)
             let parsed = try inbound.parseV1(body, receivedAt: Date(), key: key)
+            try scopes.check(request, types: parsed.outbound.map { $0.map(\.type) } ?? parsed.events.map(\.type))
             try idempotency.admit(key, parsed, request: request, context: context)
+            if let outbound = parsed.outbound {
+                return AcceptedResponse.make(ids: try await publisher.publish(outbound))
+            }
             return AcceptedResponse.make(ids: try await publisher.publish(parsed.events))
         }
         router.on(RouterPath(Self.path), method: .options) { [cors] request, _ in

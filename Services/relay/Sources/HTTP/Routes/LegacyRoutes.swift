@@ -21,11 +21,13 @@ struct LegacyRoutes: Sendable {
     let publisher: EventPublisher
     let cors: CORSPolicy
     let idempotency: IdempotencyCheck
+    let scopes: KeyScopes
 
     func add(to router: Router<RelayRequestContext>) {
         for route in Self.all {
             let type = route.kind.eventType
             router.post(RouterPath(route.path)) { request, context in
+                try scopes.check(request, types: [type])
                 let key = try IdempotencyKey.from(request)
                 let body = try await reader.read(request)
                 let parsed = try inbound.parseLegacy(body, type: type, receivedAt: Date(), key: key)

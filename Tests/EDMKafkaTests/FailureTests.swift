@@ -19,7 +19,7 @@ struct FailureTests {
             #expect(error.kind == .delivery)
             #expect(error.isTimeout, "\(error)")
         }
-        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(ContinuousClock.now - started < .seconds(30), "the 1.5 s delivery timeout must end the send, not a hang")
         await producer.close()
     }
 

@@ -54,13 +54,19 @@ struct RuleChecker {
                 result.fields[rule.name] = checked
             }
         }
+        var unknownKeys: [String] = []
         for (key, value) in object where !known.contains(key) {
             if collectUnknownKeys {
                 result.unknown[key] = value
             } else {
-                violations.append(
-                    Violation(path: "\(path.appending(key))", code: .unknownField, message: "is not a known field"))
+                unknownKeys.append(key)
             }
+        }
+        // Sorted: a dictionary's order differs between instances, and clients (and tests) should
+        // see the same 422 for the same body.
+        for key in unknownKeys.sorted() {
+            violations.append(
+                Violation(path: "\(path.appending(key))", code: .unknownField, message: "is not a known field"))
         }
         return result
     }

@@ -83,6 +83,16 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             path: "Shared/EDMTracing"),
+        // Types registered at runtime as every service sees them: a snapshot of the compacted
+        // registry topic, followed live outside any consumer group (relay, stream and stats).
+        .target(
+            name: "EDMRegistry",
+            dependencies: [
+                "EDMEvents", "EDMKafka",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/EDMRegistry"),
         .target(
             name: "EDMPostgres",
             dependencies: [
@@ -112,6 +122,7 @@ let package = Package(
         .target(
             name: "RelayService",
             dependencies: [
+                "EDMRegistry",
                 "EDMCore", "EDMEvents", "EDMKafka", "EDMHTTP", "EDMStatsAPI",
                 "EDMTracing", .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "DequeModule", package: "swift-collections"),
@@ -245,7 +256,7 @@ let package = Package(
         .testTarget(
             name: "RelayTests",
             dependencies: [
-                "RelayService", "EDMCore", "EDMEvents", "EDMHTTP", "EDMKafka", "TestSupport",
+                "RelayService", "EDMCore", "EDMEvents", "EDMHTTP", "EDMKafka", "EDMRegistry", "TestSupport",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "Logging", package: "swift-log"),

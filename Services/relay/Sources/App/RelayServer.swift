@@ -2,6 +2,7 @@ import EDMEvents
 import EDMCore
 import EDMHTTP
 import EDMKafka
+import EDMRegistry
 import Logging
 
 /// Runs the relay until SIGTERM/SIGINT: the producer and the HTTP server in one ServiceGroup.
@@ -30,9 +31,13 @@ public enum RelayServer {
         let registry = SchemaRegistry()
         var registryLogger = Logger(label: "relay.registry")
         registryLogger.logLevel = configuration.logLevel
+        let adminTimeout = TopicProvisioner(producer: producer, names: configuration.names).adminTimeout
         let follower = RegistryFollower(
-            connection: configuration.kafka, topic: configuration.names.prefix + RegisteredType.registryTopicBase,
-            registry: registry, provisioner: TopicProvisioner(producer: producer, names: configuration.names), logger: registryLogger)
+            connection: configuration.kafka, prefix: configuration.names.prefix, registry: registry, metadata: producer,
+            clientID: "edm-relay-registry", logger: registryLogger
+        ) { topic in
+            try? await producer.createTopic(topic, partitions: 1, config: ["cleanup.policy": "compact"], timeout: adminTimeout)
+        }
         let app = RelayApplication.make(configuration: configuration, producer: producer, registry: registry, logger: logger) { port in
             logger.notice("relay listening", metadata: ["port": "\(port.map(String.init) ?? "?")"])
         }

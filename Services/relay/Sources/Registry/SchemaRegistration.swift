@@ -1,4 +1,5 @@
 import EDMEvents
+import EDMRegistry
 import EDMHTTP
 import EDMKafka
 import Foundation

@@ -5,28 +5,46 @@ import Logging
 import ServiceLifecycle
 
 /// Reads the registry topic from its first record and follows it live, outside any consumer
-/// group (every instance reads every partition, as stream does), so a type registered on one
-/// relay instance is known by all within a fetch wait (100 ms) and again after a restart.
-/// Also re-checks the topics of `pending` types every ``pendingCheckInterval``.
-struct RegistryFollower: Service {
+/// group (every instance reads every partition), so a type registered on one relay instance is
+/// known by every relay, stream and stats instance within a fetch wait (100 ms), and again after
+/// a restart. Also re-checks the topics of `pending` types every ``pendingCheckInterval``.
+public struct RegistryFollower: Service {
     let connection: KafkaConnection
-    let topic: String
+    let prefix: String
     let registry: SchemaRegistry
-    let provisioner: TopicProvisioner
+    let metadata: any TopicMetadataSource
+    let clientID: String
     let logger: Logger
-    var pendingCheckInterval: Duration = .seconds(3)
+    /// The relay creates a missing registry topic (compacted); readers only wait for it.
+    let createRegistryTopic: (@Sendable (String) async -> Void)?
+    public var pendingCheckInterval: Duration = .seconds(3)
 
-    func run() async throws {
+    public init(
+        connection: KafkaConnection, prefix: String, registry: SchemaRegistry, metadata: any TopicMetadataSource,
+        clientID: String, logger: Logger, createRegistryTopic: (@Sendable (String) async -> Void)? = nil
+    ) {
+        self.connection = connection
+        self.prefix = prefix
+        self.registry = registry
+        self.metadata = metadata
+        self.clientID = clientID
+        self.logger = logger
+        self.createRegistryTopic = createRegistryTopic
+    }
+
+    public var topic: String { prefix + RegisteredType.registryTopicBase }
+
+    /// The topic a registered type's events are written to.
+    public func topic(for type: RegisteredType) -> String { prefix + type.topicBase }
+
+    public func run() async throws {
         // edm-broker creates the registry topic; on a real cluster the operator does, or the
         // first relay through the admin API (compacted, one partition), or else the cluster
         // creates it on first use where it allows that. Until it exists there is nothing to read.
-        var partitions = try? await provisioner.producer.partitionCounts(topics: [topic], timeout: .seconds(3))[topic]
-        if partitions == nil {
-            try? await provisioner.producer.createTopic(
-                topic, partitions: 1, config: ["cleanup.policy": "compact"], timeout: provisioner.adminTimeout)
-        }
+        var partitions = await metadata.existingPartitionCount(of: topic)
+        if partitions == nil, let createRegistryTopic { await createRegistryTopic(topic) }
         while partitions == nil, !Task.isCancelled, !Task.isShuttingDownGracefully {
-            partitions = try? await provisioner.producer.topicPartitionCount(topic, timeout: .seconds(3))
+            partitions = await metadata.existingPartitionCount(of: topic)
             if partitions == nil {
                 logger.warning("registry topic missing; registered types unavailable until it exists", metadata: ["topic": "\(topic)"])
                 try? await Task.sleep(for: .seconds(2))
@@ -35,7 +53,7 @@ struct RegistryFollower: Service {
         guard let partitions else { return }
         var configuration = KafkaConsumerConfiguration(
             subscription: .partitions((0..<partitions).map { TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.beginning) }))
-        configuration.clientID = "edm-relay-registry"
+        configuration.clientID = clientID
         configuration.bufferCapacity = 1_000
         configuration.extraProperties = ["fetch.wait.max.ms": "100"]
         let consumer = try KafkaConsumer(connection: connection, configuration: configuration, logger: logger)
@@ -63,15 +81,20 @@ struct RegistryFollower: Service {
         }
         guard registry.apply(type) else { return }
         logger.info("schema registered", metadata: ["type": "\(type.name)", "version": "\(type.version)"])
-        if case .ready = await provisioner.check(type) { registry.markTopicReady(type.name) }
+        if await topicExists(type) { registry.markTopicReady(type.name) }
+    }
+
+    /// Whether the type's topic exists now (cluster metadata; never creates it).
+    public func topicExists(_ type: RegisteredType) async -> Bool {
+        await metadata.existingPartitionCount(of: topic(for: type)) != nil
     }
 
     private func checkPending() async {
         for name in registry.pendingNames {
             guard let entry = registry.entry(named: name) else { continue }
-            if case .ready = await provisioner.check(entry.current.type) {
+            if await topicExists(entry.current.type) {
                 registry.markTopicReady(name)
-                logger.notice("registered type's topic now exists; accepting its events", metadata: ["type": "\(name)"])
+                logger.notice("registered type's topic now exists; its events flow", metadata: ["type": "\(name)"])
             }
         }
     }

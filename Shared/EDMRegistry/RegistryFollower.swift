@@ -58,10 +58,15 @@ public struct RegistryFollower: Service {
         configuration.extraProperties = ["fetch.wait.max.ms": "100"]
         let consumer = try KafkaConsumer(connection: connection, configuration: configuration, logger: logger)
         logger.info("following the schema registry", metadata: ["topic": "\(topic)", "partitions": "\(partitions)"])
+        registry.isFollowed = true
+        defer { registry.isFollowed = false }
         var nextPendingCheck = ContinuousClock.now
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             let batch = await consumer.nextBatch(maxCount: 500, waitingAtMost: .milliseconds(200))
-            for message in batch { await apply(message) }
+            for message in batch {
+                await apply(message)
+                registry.markRead(partition: message.partition, next: message.offset + 1)
+            }
             if ContinuousClock.now >= nextPendingCheck {
                 await checkPending()
                 nextPendingCheck = ContinuousClock.now + pendingCheckInterval
@@ -79,7 +84,7 @@ public struct RegistryFollower: Service {
                 metadata: ["partition": "\(message.partition)", "offset": "\(message.offset)"])
             return
         }
-        guard registry.apply(type) else { return }
+        guard registry.apply(type, origin: .init(partition: message.partition, offset: message.offset)) else { return }
         logger.info("schema registered", metadata: ["type": "\(type.name)", "version": "\(type.version)"])
         if await topicExists(type) { registry.markTopicReady(type.name) }
     }

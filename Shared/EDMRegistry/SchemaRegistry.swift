@@ -27,15 +27,33 @@ public final class SchemaRegistry: Sendable {
         case topicReady(String)
     }
 
+    /// Where a stored version came from in the registry topic.
+    public struct Origin: Sendable, Hashable {
+        public let partition: Int32
+        public let offset: Int64
+
+        public init(partition: Int32, offset: Int64) {
+            self.partition = partition
+            self.offset = offset
+        }
+    }
+
     private let entries = Mutex<[String: Entry]>([:])
+    /// The record that won each `type/version` (the first one read; see ``apply(_:topicReady:origin:)``).
+    private let origins = Mutex<[String: Origin]>([:])
+    /// The next offset the follower has not applied yet, per registry partition.
+    private let readUpTo = Mutex<[Int32: Int64]>([:])
+    private let followed = Atomic<Bool>(false)
     private let watchers = Mutex<[UInt64: AsyncStream<Change>.Continuation]>([:])
     private let nextWatcher = Atomic<UInt64>(0)
 
     public init() {}
 
-    /// Adds one stored version; returns whether it was new.
+    /// Adds one stored version; returns whether it was new. `origin`: the record it was read
+    /// from (the follower passes it), so a registering request can tell whether its own record
+    /// or a concurrent one became that version.
     @discardableResult
-    public func apply(_ type: RegisteredType, topicReady: Bool? = nil) -> Bool {
+    public func apply(_ type: RegisteredType, topicReady: Bool? = nil, origin: Origin? = nil) -> Bool {
         let (isNew, becameReady): (Bool, Bool) = entries.withLock { entries in
             guard var entry = entries[type.name] else {
                 entries[type.name] = Entry(versions: [type], current: CompiledType(type), topicReady: topicReady ?? false)
@@ -52,9 +70,32 @@ public final class SchemaRegistry: Sendable {
             if entry.versions.last?.version == type.version { entry.current = CompiledType(type) }
             return (true, !wasReady && entry.topicReady)
         }
+        if isNew, let origin { origins.withLock { $0["\(type.name)/\(type.version)"] = origin } }
         if isNew { publish(.registered(type)) }
         if becameReady { publish(.topicReady(type.name)) }
         return isNew
+    }
+
+    /// The record a version was read from (nil: applied locally, or unknown).
+    public func origin(of name: String, version: Int) -> Origin? {
+        origins.withLock { $0["\(name)/\(version)"] }
+    }
+
+    /// Whether a ``RegistryFollower`` keeps this snapshot current (then a registration waits to
+    /// read its own record back instead of applying it directly).
+    public var isFollowed: Bool {
+        get { followed.load(ordering: .acquiring) }
+        set { followed.store(newValue, ordering: .releasing) }
+    }
+
+    /// Called by the follower after applying every record before `next` in `partition`.
+    public func markRead(partition: Int32, next: Int64) {
+        readUpTo.withLock { $0[partition] = max($0[partition] ?? 0, next) }
+    }
+
+    /// Whether the record at `offset` in `partition` has been applied.
+    public func hasRead(partition: Int32, offset: Int64) -> Bool {
+        readUpTo.withLock { ($0[partition] ?? 0) > offset }
     }
 
     public func markTopicReady(_ name: String) {

@@ -149,4 +149,49 @@ struct RegistryExecutableTests {
         #expect(stored["typeVersion"] == 2)
         #expect(stored["schemaVersion"] == 1)
     }
+    @Test("two instances registering one type at the same instant get distinct versions, and every instance agrees on each")
+    func concurrentRegistrations() async throws {
+        let broker = try await TestBroker()
+        let (first, firstPort) = try await Self.spawn(broker)
+        let (second, secondPort) = try await Self.spawn(broker)
+        defer {
+            first.signal(SIGTERM)
+            second.signal(SIGTERM)
+        }
+        // Several rounds: each round both instances register a new description of the same schema
+        // at once (compatible, so the loser of a version becomes the next one).
+        var versions: [Int] = []
+        for round in 0..<3 {
+            let one = Self.signup.replacingOccurrences(of: "A visitor created an account.", with: "round \(round) from one")
+            let two = Self.signup.replacingOccurrences(of: "A visitor created an account.", with: "round \(round) from two")
+            async let fromFirst = Self.request(.post, port: firstPort, "/v1/schemas/signup", body: one, key: Self.adminKey)
+            async let fromSecond = Self.request(.post, port: secondPort, "/v1/schemas/signup", body: two, key: Self.adminKey)
+            let answers = try await [fromFirst, fromSecond]
+            for answer in answers {
+                #expect(answer.status == 201, "\(answer.body)")
+                if let version = answer.json["version"]?.int64Value { versions.append(Int(version)) }
+            }
+            #expect(answers[0].json["description"] == .string("round \(round) from one"), "\(answers[0].body)")
+            #expect(answers[1].json["description"] == .string("round \(round) from two"), "\(answers[1].body)")
+        }
+        #expect(versions.sorted() == Array(1...6), "\(versions)")
+
+        // Both instances, and a third started afterwards, describe every version the same way.
+        let (third, thirdPort) = try await Self.spawn(broker)
+        defer { third.signal(SIGTERM) }
+        let allListed = try await eventually(timeout: .seconds(10)) {
+            for port in [firstPort, secondPort, thirdPort] {
+                guard try await Self.request(.get, port: port, "/v1/schemas/signup").json["versions"] == [1, 2, 3, 4, 5, 6] else { return false }
+            }
+            return true
+        }
+        #expect(allListed)
+        for version in 1...6 {
+            var descriptions: [JSONValue?] = []
+            for port in [firstPort, secondPort, thirdPort] {
+                descriptions.append(try await Self.request(.get, port: port, "/v1/schemas/signup/versions/\(version)").json["description"])
+            }
+            #expect(Set(descriptions.map { "\($0 ?? .null)" }).count == 1, "version \(version): \(descriptions)")
+        }
+    }
 }

@@ -1,16 +1,20 @@
 /// A message to produce. A nil `value` is a tombstone; the key picks the partition, so every
-/// message with the same key keeps its order.
+/// message with the same key keeps its order, unless `partition` names one.
 public struct KafkaOutgoingMessage: Sendable, Hashable {
     public var topic: String
     public var key: [UInt8]?
     public var value: [UInt8]?
     public var headers: [KafkaHeader]
+    /// nil: the partitioner picks by key. Set where records with different keys must keep one
+    /// order (the schema registry's records).
+    public var partition: Int32?
 
-    public init(topic: String, key: [UInt8]? = nil, value: [UInt8]?, headers: [KafkaHeader] = []) {
+    public init(topic: String, key: [UInt8]? = nil, value: [UInt8]?, headers: [KafkaHeader] = [], partition: Int32? = nil) {
         self.topic = topic
         self.key = key
         self.value = value
         self.headers = headers
+        self.partition = partition
     }
 
     public init(topic: String, key: String?, value: String?, headers: [KafkaHeader] = []) {

@@ -24,7 +24,7 @@ enum ProduceCall {
         let code = withOptionalBytes(message.key) { keyPointer, keyCount in
                 withOptionalBytes(message.value) { valuePointer, valueCount in
                     // On the stack: no allocation per message on the hot path.
-                    let error = withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 6) { values in
+                    let error = withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 7) { values in
                         values[0] = rd_kafka_vu_t(vtype: RD_KAFKA_VTYPE_RKT, u: .init(rkt: topic))
                         values[1] = rd_kafka_vu_t(vtype: RD_KAFKA_VTYPE_KEY, u: .init(mem: .init(ptr: keyPointer, size: keyCount)))
                         values[2] = rd_kafka_vu_t(vtype: RD_KAFKA_VTYPE_VALUE, u: .init(mem: .init(ptr: valuePointer, size: valueCount)))
@@ -32,8 +32,12 @@ enum ProduceCall {
                         values[4] = rd_kafka_vu_t(vtype: RD_KAFKA_VTYPE_OPAQUE, u: .init(ptr: opaque))
                         var count = 5
                         if let headers {
-                            values[5] = rd_kafka_vu_t(vtype: RD_KAFKA_VTYPE_HEADERS, u: .init(headers: headers))
-                            count = 6
+                            values[count] = rd_kafka_vu_t(vtype: RD_KAFKA_VTYPE_HEADERS, u: .init(headers: headers))
+                            count += 1
+                        }
+                        if let partition = message.partition {
+                            values[count] = rd_kafka_vu_t(vtype: RD_KAFKA_VTYPE_PARTITION, u: .init(i32: partition))
+                            count += 1
                         }
                         return rd_kafka_produceva(handle, values.baseAddress, count)
                     }

@@ -4,20 +4,26 @@ import EDMHTTP
 import EDMKafka
 import Foundation
 
-/// `POST /v1/schemas/{type}`: checks a registration against the current version, appends the
-/// new version to the registry topic (awaiting the broker's ack) and applies it to this
-/// instance's registry, so the type is usable here as soon as the 201 arrives (and on every
-/// other instance once its ``RegistryFollower`` reads the record, within about a second).
-///
-/// Known limit: two registrations of one type racing on two instances may both claim version
-/// n+1; each registry keeps the first record it saw for a version, so the two instances may
-/// disagree about that version until restarted (register types from one place at a time).
+/// `POST /v1/schemas/{type}`: checks a registration against the current version and appends the
+/// new version to the registry topic (awaiting the broker's ack). Every instance, this one
+/// included, learns it by reading the topic (``RegistryFollower``), where the first record of a
+/// version wins; so two registrations racing on two instances cannot leave instances disagreeing.
+/// The registering request waits until its own follower has read the record back: if its record
+/// won, the version is answered (usable here at once); if a concurrent registration took that
+/// version first, the request is checked again against the winner and tried as the next version
+/// (or answered 409 when no longer compatible, or 200 when the winner is the same registration).
+/// Records go to partition 0 with a key unique to the attempt, so every reader sees one order and
+/// compaction never replaces a version's first record with a later one.
 struct SchemaRegistration: Sendable {
     let registry: SchemaRegistry
     let producer: KafkaProducer
     let provisioner: TopicProvisioner
     let topic: String
     let defaultPartitions: Int
+    /// How long a registration waits to read its own record back before answering 503.
+    var confirmationTimeout: Duration = .seconds(10)
+    /// Registrations tried before giving up on a type other instances keep changing.
+    var maxAttempts = 5
 
     struct Outcome: Sendable {
         let type: RegisteredType
@@ -48,6 +54,15 @@ struct SchemaRegistration: Sendable {
                 .badRequest, code: "invalid_schema", message: error.description,
                 details: [APIError.Detail(path: error.path, message: error.message, code: "invalid_schema")])
         }
+        for _ in 0..<maxAttempts {
+            if let outcome = try await attempt(name, registration) { return outcome }
+        }
+        throw APIError.unavailable(
+            "\(name) was changed by \(maxAttempts) concurrent registrations while this one was tried; retry", retryAfterSeconds: 1)
+    }
+
+    /// One try at the next version; nil when a concurrent registration took it first.
+    private func attempt(_ name: String, _ registration: TypeRegistration) async throws(APIError) -> Outcome? {
         let current = registry.entry(named: name)?.current.type
         if let current {
             let problems = SchemaCompatibility.problems(from: current, to: registration)
@@ -68,16 +83,35 @@ struct SchemaRegistration: Sendable {
             partitions: registration.partitions ?? current?.partitions ?? defaultPartitions, registeredAt: Date())
         let ready: Bool
         if case .ready = await provisioner.create(for: type) { ready = true } else { ready = false }
+        let report: DeliveryReport
         do {
-            _ = try await producer.send(
-                KafkaOutgoingMessage(topic: topic, key: Array("\(name)/\(type.version)".utf8), value: type.jsonValue.serializedBytes()))
+            report = try await producer.send(
+                KafkaOutgoingMessage(
+                    topic: topic, key: Array("\(name)/\(type.version)/\(UUID().uuidString.lowercased())".utf8),
+                    value: type.jsonValue.serializedBytes(), partition: 0))
         } catch {
             throw APIError.unavailable("the registry topic did not acknowledge the registration: \(error)", retryAfterSeconds: 1)
         }
-        // Usable here at once; other instances (and this one after a restart) read it from the topic.
-        registry.apply(type, topicReady: ready)
-        let stored = registry.version(type.version, of: name) ?? type
-        return Outcome(type: stored, created: true, ready: registry.entry(named: name)?.topicReady ?? ready)
+        guard registry.isFollowed else {
+            // No follower (in-process tests): this snapshot is the only reader.
+            registry.apply(type, topicReady: ready)
+            return Outcome(type: registry.version(type.version, of: name) ?? type, created: true, ready: registry.entry(named: name)?.topicReady ?? ready)
+        }
+        let deadline = ContinuousClock.now + confirmationTimeout
+        while !registry.hasRead(partition: report.partition, offset: report.offset) {
+            guard ContinuousClock.now < deadline else {
+                throw APIError.unavailable(
+                    "version \(type.version) of \(name) is stored but this instance has not read it back yet; retry (the same body then answers 200)",
+                    retryAfterSeconds: 1)
+            }
+            // Polled: the follower reads the record within its 100 ms fetch wait.
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        guard registry.origin(of: name, version: type.version) == .init(partition: report.partition, offset: report.offset) else {
+            return nil
+        }
+        if ready { registry.markTopicReady(name) }
+        return Outcome(type: registry.version(type.version, of: name) ?? type, created: true, ready: registry.entry(named: name)?.topicReady ?? ready)
     }
 
     /// A repeated registration of the current version (same schema and metadata) changes nothing.

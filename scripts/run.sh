@@ -9,6 +9,8 @@
 #   RELAY_PORT=5001 STATS_PORT=5002 STREAM_PORT=5003 ALERTS_PORT=5004 PG_PORT=55432
 #   TRAFFIC_RATE=20 (events/s; the other TRAFFIC_* variables of `traffic-sim --help` pass through)
 #   TRAFFIC_ANOMALIES=true (bursts, a bot wave and a silent minute for the alert rules)
+#   TRAFFIC_SIGNUP_SHARE=0.3 (visitors reaching the cart who sign up: `signup`, a type the
+#                             simulator registers at runtime with this run's admin key)
 #   RUN_BUILD=debug|release   build configuration (default debug)
 #   RUN_SKIP_BUILD=1          use the executables already built
 #   RUN_SECONDS=N             no interactive dashboard: run N seconds, print one dashboard
@@ -27,6 +29,10 @@ RUN_BUILD=${RUN_BUILD:-debug}
 EDM_DEV_DIR=${EDM_DEV_DIR:-.dev}
 export TRAFFIC_RATE=${TRAFFIC_RATE:-20}
 export TRAFFIC_ANOMALIES=${TRAFFIC_ANOMALIES:-true}
+export TRAFFIC_SIGNUP_SHARE=${TRAFFIC_SIGNUP_SHARE:-0.3}
+# The relay's admin key for this run only: traffic-sim registers the signup type with it.
+RELAY_ADMIN_KEY=local-admin-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
+export RELAY_ADMIN_KEY
 
 fail() {
   echo "make run: $*" >&2
@@ -140,7 +146,7 @@ done
 KAFKA_URL=$(cat "$dev/broker-bootstrap")
 export KAFKA_URL
 
-start relay env PORT="$RELAY_PORT" "$bin/relay"
+start relay env PORT="$RELAY_PORT" ADMIN_API_KEYS="$RELAY_ADMIN_KEY" "$bin/relay"
 wait_ready relay "http://127.0.0.1:$RELAY_PORT/ready"
 # The database outlives the in-memory broker, so the previous run's stored positions lie beyond
 # the new broker's (empty) partitions. STATS_ON_POSITION_RESET=reset lets stats move them to the
@@ -166,7 +172,8 @@ cat >&2 <<EOF
     alerts       http://127.0.0.1:$ALERTS_PORT      /health, /ready, /metrics; alerts on topic edm-alerts
     broker       $KAFKA_URL   (in memory, new each run)
     PostgreSQL   $DATABASE_URL   (data kept in $dev/postgres)
-    traffic-sim  $TRAFFIC_RATE events/s to the relay (anomalies: $TRAFFIC_ANOMALIES)
+    traffic-sim  $TRAFFIC_RATE events/s to the relay (anomalies: $TRAFFIC_ANOMALIES, signup share: $TRAFFIC_SIGNUP_SHARE)
+    admin key    $RELAY_ADMIN_KEY   (POST /v1/schemas/{type} on the relay, this run only)
     logs         $logs
     pids         $(for index in "${!pids[@]}"; do printf '%s=%s ' "${names[index]}" "${pids[index]}"; done)
 

@@ -16,7 +16,7 @@ struct LocalRunTests {
             "EDM_DEV_DIR": devDirectory, "RUN_SKIP_BUILD": "1", "RUN_SECONDS": "8", "TRAFFIC_RATE": "40",
             "RELAY_PORT": String(ports[0]), "STATS_PORT": String(ports[1]), "STREAM_PORT": String(ports[2]),
             "PG_PORT": String(ports[3]), "ALERTS_PORT": String(ports[4]),
-            "RUN_BUILD": BuiltProducts.directory.lastPathComponent,
+            "RUN_BUILD": BuiltProducts.directory.lastPathComponent, "TRAFFIC_SIGNUP_SHARE": "1",
         ]
         let run = try await runCommand(
             root.appendingPathComponent("scripts/run.sh").path, [], environment: environment, timeout: .seconds(180))
@@ -33,6 +33,8 @@ struct LocalRunTests {
         // traffic-sim's closing summary: everything it sent was accepted.
         let summaryLine = try #require(run.stderr.split(separator: "\n").last { $0.hasPrefix("traffic-sim summary:") })
         #expect(summaryLine.contains("\"failed\":0"), "\(summaryLine)")
+        // It registered the signup type with the run's admin key, and its signups were accepted.
+        #expect(summaryLine.contains("\"signup\":"), "\(summaryLine)")
         #expect(run.stderr.contains("stopped everything"))
 
         // Nothing it started is still running: its services, and PostgreSQL.

@@ -32,7 +32,7 @@ import TrafficSimulator
         let events = Self.events(count: 400, legacyShare: 1)
         #expect(events.allSatisfy { $0.legacy })
         for event in events {
-            let body = EventBody.legacy(event)
+            let body = try #require(EventBody.legacy(event))
             let envelope = try EventParser().parse(json: Data(body.utf8), type: nil, source: .legacy, receivedAt: Self.now).get()
             #expect(envelope.type == event.kind.rawValue)
             #expect(envelope.source == .legacy)
@@ -43,7 +43,7 @@ import TrafficSimulator
     @Test func bothKindsAndAllDevicesOccur() throws {
         let events = Self.events(count: 2000, legacyShare: 0)
         let kinds = Set(events.map(\.kind))
-        #expect(kinds == [.click, .pageload])
+        #expect(kinds == [.click, .pageload])  // no signups unless a share is set
         var devices = Set<DeviceType>()
         for event in events where event.kind == .pageload {
             let envelope = try EventParser().parse(
@@ -82,6 +82,35 @@ import TrafficSimulator
             #expect(pageLoad.url == url)
             #expect(pageLoad.userAgent == userAgent)
             #expect(pageLoad.description == description)
+        case .signup:
+            Issue.record("signup is a registered type; its bodies are checked against its schema in signupBodiesMatchTheRegisteredSchema")
         }
+    }
+
+    @Test func signupBodiesMatchTheRegisteredSchema() throws {
+        let registration = try TypeRegistration.parse(
+            JSONValue.parse(Data(SignupType.registration.utf8)), name: SignupType.name, defaultPartitions: 4)
+        let type = RegisteredType(
+            name: SignupType.name, version: 1, schema: registration.schema, owner: registration.owner,
+            description: registration.description, keyField: registration.keyField, countBy: registration.countBy,
+            partitions: 4, registeredAt: Self.now)
+        let compiled = CompiledType(type)
+        var model = TrafficModel(concurrentSessions: 8, legacyShare: 0.3, signupShare: 1, seed: 3)
+        let events = (0..<3000).map { _ in model.nextEvent(nowMilliseconds: Self.nowMilliseconds) }
+        let signups = events.filter { $0.kind == .signup }
+        #expect(signups.count > 20, "\(signups.count) signups")
+        #expect(!signups.contains { $0.legacy }, "a legacy storefront never signs up")
+        #expect(Set(signups.compactMap { if case .signup(_, let plan, _) = $0.payload { plan } else { nil } }) == Set(SignupType.plans))
+        for event in signups {
+            let parsed = RegisteredEventParser().parse(
+                try JSONValue.parse(Data(EventBody.v1(event).utf8)), as: compiled, receivedAt: Self.now)
+            let accepted = try parsed.get()
+            #expect(accepted.id.uuidString.lowercased() == event.id)
+            if case .signup(let accountID, _, _) = event.payload { #expect(accepted.key == Array(accountID.utf8)) }
+        }
+    }
+
+    @Test func noSignupsUnlessAsked() {
+        #expect(!Self.events(count: 3000, legacyShare: 0).contains { $0.kind == .signup })
     }
 }

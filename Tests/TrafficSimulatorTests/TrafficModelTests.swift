@@ -59,6 +59,7 @@ import TrafficSimulator
                 switch payload {
                 case .pageload(let url, _, _): lastPage = url
                 case .click(let buttonID, _): #expect(lastPage == catalog.baseURL + "/products/" + buttonID)
+                case .signup: Issue.record("no signups without a signup share")
                 }
             }
         }

@@ -61,4 +61,14 @@ import Testing
         let message = configError(arguments, variables)
         #expect(message?.contains(name) == true, "got \(message ?? "no error")")
     }
+
+    @Test func signupShareAndAdminKey() throws {
+        #expect(try settings().signupShare == 0)
+        let fromVariables = try settings([], ["TRAFFIC_SIGNUP_SHARE": "0.25", "RELAY_ADMIN_KEY": "admin"])
+        #expect(fromVariables.signupShare == 0.25)
+        #expect(fromVariables.adminKey == "admin")
+        #expect(try settings(["--signup-share", "1"], ["TRAFFIC_SIGNUP_SHARE": "0.25"]).signupShare == 1)
+        #expect(configError([], ["TRAFFIC_SIGNUP_SHARE": "2"])?.contains("TRAFFIC_SIGNUP_SHARE") == true)
+        #expect(configError([], ["TRAFFIC_SIGNUP_SHARE": "some"])?.contains("TRAFFIC_SIGNUP_SHARE") == true)
+    }
 }

@@ -22,6 +22,11 @@ public struct TrafficCommand: AsyncParsableCommand {
             clicking ten times a second for 5 s, a 15 s wave of crawler page loads, and 75 s of \
             silence, which the alerts service's default rules report and then resolve.
 
+            --signup-share (TRAFFIC_SIGNUP_SHARE) lets that share of visitors who reach the \
+            cart create an account: a `signup` event, a type registered at runtime. The \
+            simulator registers it first with RELAY_ADMIN_KEY (one of the relay's \
+            ADMIN_API_KEYS), or without one checks that the relay knows it.
+
             Options win over config vars.
 
             \(TrafficCommand.variables.helpSection)
@@ -66,6 +71,9 @@ public struct TrafficCommand: AsyncParsableCommand {
     @Option(help: "Seconds between progress log lines.")
     var reportInterval: Double = 10
 
+    @Option(help: "Share of visitors reaching the cart who sign up, 0...1 (TRAFFIC_SIGNUP_SHARE).")
+    var signupShare: Double?
+
     @Flag(help: "Add bursts, a bot wave and a silent minute for the alert rules (TRAFFIC_ANOMALIES).")
     var anomalies = false
 
@@ -73,6 +81,7 @@ public struct TrafficCommand: AsyncParsableCommand {
     public static let variables: [ConfigVariable] = [
         ConfigVariable("RELAY_URL", default: "http://localhost:5001", "Base URL of the relay."),
         ConfigVariable("RELAY_API_KEY", "Bearer key for the relay."),
+        ConfigVariable("RELAY_ADMIN_KEY", "Admin key for the relay: registers the signup type when signups are on."),
         ConfigVariable("TRAFFIC_RATE", default: "20", "Mean events per second."),
         ConfigVariable("TRAFFIC_VARIATION", default: "0.5", "0...1, how much the rate swings."),
         ConfigVariable("TRAFFIC_PERIOD_SECONDS", default: "60", "Length of one wave."),
@@ -80,6 +89,7 @@ public struct TrafficCommand: AsyncParsableCommand {
         ConfigVariable("TRAFFIC_LEGACY_SHARE", default: "0.2", "0...1, share of legacy visitors."),
         ConfigVariable("TRAFFIC_SEED", default: "random", "Seed for a repeatable run."),
         ConfigVariable("TRAFFIC_ANOMALIES", default: "false", "true adds the anomaly cycle (bursts, bot wave, silence)."),
+        ConfigVariable("TRAFFIC_SIGNUP_SHARE", default: "0", "0...1, share of visitors reaching the cart who sign up."),
         StandardConfigVariables.logLevel,
     ]
 
@@ -89,6 +99,15 @@ public struct TrafficCommand: AsyncParsableCommand {
         let settings = try CommandStartup.load("traffic-sim", makeSettings)
         let logger = Logger(label: "traffic-sim")
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        if settings.signupShare > 0 {
+            do {
+                try await TypeRegistrar(client: client, relayURL: settings.relayURL, adminKey: settings.adminKey).ensureSignupRegistered()
+            } catch {
+                logger.error("\(error)")
+                try? await client.shutdown()
+                throw ExitCode(1)
+            }
+        }
         let runner = TrafficRunner(
             settings: settings, poster: RelayPoster(client: client, relayURL: settings.relayURL, apiKey: settings.apiKey),
             logger: logger)
@@ -122,6 +141,10 @@ public struct TrafficCommand: AsyncParsableCommand {
         guard (0...1).contains(legacyShare) else {
             throw .invalid(variable: "TRAFFIC_LEGACY_SHARE", reason: "must be in 0...1")
         }
+        let signupShare = try option(signupShare) { () throws(ConfigError) in try environment.double("TRAFFIC_SIGNUP_SHARE", default: 0) }
+        guard (0...1).contains(signupShare) else {
+            throw .invalid(variable: "TRAFFIC_SIGNUP_SHARE", reason: "must be in 0...1")
+        }
         let seed = try option(seed) { () throws(ConfigError) in try environment.unsigned("TRAFFIC_SEED") ?? UInt64.random(in: 0...UInt64.max) }
         if let count, count < 1 { throw .invalid(variable: "--count", reason: "must be at least 1") }
         if let duration, duration <= 0 { throw .invalid(variable: "--duration", reason: "must be above 0") }
@@ -131,7 +154,8 @@ public struct TrafficCommand: AsyncParsableCommand {
             plan: RatePlan(baseRate: rate, variation: variation, periodSeconds: period),
             concurrentSessions: sessions, legacyShare: legacyShare, seed: seed, maxEvents: count,
             durationSeconds: duration, maxInFlight: maxInFlight, reportIntervalSeconds: max(reportInterval, 0.5),
-            anomalies: anomalies ? true : try environment.boolean("TRAFFIC_ANOMALIES", default: false))
+            anomalies: anomalies ? true : try environment.boolean("TRAFFIC_ANOMALIES", default: false),
+            signupShare: signupShare, adminKey: environment["RELAY_ADMIN_KEY"])
     }
 }
 

@@ -17,13 +17,20 @@ public struct TrafficSettings: Sendable, Equatable {
     public var reportIntervalSeconds: Double
     /// Adds the anomaly cycle (``AnomalyPlan``) to the normal traffic.
     public var anomalies: Bool
+    /// Chance that a (non-legacy) visitor reaching the cart signs up: a registered type.
+    public var signupShare: Double
+    /// Registers the signup type when signups are on (one of the relay's ADMIN_API_KEYS).
+    public var adminKey: String?
 
     public init(
         relayURL: String, apiKey: String? = nil, plan: RatePlan, concurrentSessions: Int = 12,
         legacyShare: Double = 0.2, seed: UInt64, maxEvents: Int? = nil, durationSeconds: Double? = nil,
-        maxInFlight: Int = 64, reportIntervalSeconds: Double = 10, anomalies: Bool = false
+        maxInFlight: Int = 64, reportIntervalSeconds: Double = 10, anomalies: Bool = false,
+        signupShare: Double = 0, adminKey: String? = nil
     ) {
         self.anomalies = anomalies
+        self.signupShare = signupShare
+        self.adminKey = adminKey
         self.relayURL = relayURL
         self.apiKey = apiKey
         self.plan = plan

@@ -48,13 +48,14 @@ public struct RelayPoster: Sendable {
     }
 
     private func postOnce(_ event: StorefrontEvent) async -> Attempt {
-        let path = event.legacy ? event.kind.legacyPath : "/v1/events"
+        let legacy = event.legacy ? event.kind.legacyPath.flatMap { path in EventBody.legacy(event).map { (path, $0) } } : nil
+        let path = legacy?.0 ?? "/v1/events"
         var request = HTTPClientRequest(url: relayURL + path)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "User-Agent", value: "edm-traffic-sim")
         if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
-        let body = event.legacy ? EventBody.legacy(event) : EventBody.v1(event)
+        let body = legacy?.1 ?? EventBody.v1(event)
         request.body = .bytes(ByteBuffer(string: body))
         do {
             let response = try await client.execute(request, timeout: timeout)

@@ -13,6 +13,8 @@ public enum EventBody {
                 ["buttonId": .string(buttonID), "description": .string(description)]
             case .pageload(let url, let userAgent, let description):
                 ["url": .string(url), "userAgent": .string(userAgent), "description": .string(description)]
+            case .signup(let accountID, let plan, let seats):
+                ["accountId": .string(accountID), "plan": .string(plan), "seats": .integer(Int64(seats))]
             }
         return text(.object([
             "id": .string(event.id), "type": .string(event.kind.rawValue), "sessionId": .string(event.sessionID),
@@ -21,17 +23,20 @@ public enum EventBody {
     }
 
     /// `{"topic","uuid","event_timestamp","properties"}` as the reference storefront sent it;
-    /// its `uuid` was one per page view, here the session.
-    public static func legacy(_ event: StorefrontEvent) -> String {
-        let properties: [String: JSONValue] =
-            switch event.payload {
-            case .click(let buttonID, let description):
-                ["button_id": .string(buttonID), "description": .string(description)]
-            case .pageload(let url, let userAgent, let description):
-                ["url": .string(url), "user_agent": .string(userAgent), "description": .string(description)]
-            }
+    /// its `uuid` was one per page view, here the session. nil for a type without a legacy form.
+    public static func legacy(_ event: StorefrontEvent) -> String? {
+        let properties: [String: JSONValue]
+        switch event.payload {
+        case .click(let buttonID, let description):
+            properties = ["button_id": .string(buttonID), "description": .string(description)]
+        case .pageload(let url, let userAgent, let description):
+            properties = ["url": .string(url), "user_agent": .string(userAgent), "description": .string(description)]
+        case .signup:
+            return nil
+        }
+        guard let topic = event.kind.legacyTopic else { return nil }
         return text(.object([
-            "topic": .string(event.kind.legacyTopic), "uuid": .string(event.sessionID),
+            "topic": .string(topic), "uuid": .string(event.sessionID),
             "event_timestamp": .integer(event.occurredAtMilliseconds), "properties": .object(properties),
         ]))
     }

@@ -4,16 +4,18 @@
 public struct TrafficModel: Sendable {
     public var catalog: StorefrontCatalog
     public var legacyShare: Double
+    public var signupShare: Double
     private var random: SeededRandom
     private var sessions: [VisitorSession]
 
-    public init(catalog: StorefrontCatalog = .reference, concurrentSessions: Int, legacyShare: Double, seed: UInt64) {
+    public init(catalog: StorefrontCatalog = .reference, concurrentSessions: Int, legacyShare: Double, signupShare: Double = 0, seed: UInt64) {
         precondition(concurrentSessions > 0, "at least one session")
         self.catalog = catalog
         self.legacyShare = legacyShare
+        self.signupShare = signupShare
         random = SeededRandom(seed: seed)
         var random = random
-        sessions = (0..<concurrentSessions).map { _ in VisitorSession(random: &random, legacyShare: legacyShare) }
+        sessions = (0..<concurrentSessions).map { _ in VisitorSession(random: &random, legacyShare: legacyShare, signupShare: signupShare) }
         self.random = random
     }
 
@@ -27,7 +29,7 @@ public struct TrafficModel: Sendable {
                     id: random.uuidString(), sessionID: session.id, occurredAtMilliseconds: nowMilliseconds,
                     payload: payload, legacy: session.legacy)
             }
-            sessions[index] = VisitorSession(random: &random, legacyShare: legacyShare)
+            sessions[index] = VisitorSession(random: &random, legacyShare: legacyShare, signupShare: signupShare)
         }
     }
 

@@ -31,7 +31,8 @@ public struct TrafficRunner: Service {
 
     private func generate(until stop: StopFlag) async {
         var model = TrafficModel(
-            concurrentSessions: settings.concurrentSessions, legacyShare: settings.legacyShare, seed: settings.seed)
+            concurrentSessions: settings.concurrentSessions, legacyShare: settings.legacyShare,
+            signupShare: settings.signupShare, seed: settings.seed)
         let clock = ContinuousClock()
         let start = clock.now
         var dueSeconds = 0.0
@@ -44,7 +45,7 @@ public struct TrafficRunner: Service {
             metadata: [
                 "relay": "\(settings.relayURL)", "rate": "\(settings.plan.baseRate)",
                 "sessions": "\(settings.concurrentSessions)", "legacy_share": "\(settings.legacyShare)",
-                "anomalies": "\(settings.anomalies)",
+                "anomalies": "\(settings.anomalies)", "signup_share": "\(settings.signupShare)",
             ])
         await withTaskGroup(of: Void.self) { group in
             var unreaped = 0

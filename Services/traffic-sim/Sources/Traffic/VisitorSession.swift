@@ -10,8 +10,11 @@ public struct VisitorSession: Sendable {
     private var pending: [StorefrontEvent.Payload] = []
     private var landed = false
     private var cartItems = 0
+    /// Chance that a visitor who reaches the cart creates an account (`signup`).
+    private let signupShare: Double
 
-    public init(random: inout SeededRandom, legacyShare: Double) {
+    public init(random: inout SeededRandom, legacyShare: Double, signupShare: Double = 0) {
+        self.signupShare = signupShare
         id = random.uuidString()
         agent = VisitorAgent.allCases[random.weightedIndex(VisitorAgent.allCases.map(\.weight))]
         legacy = random.chance(legacyShare)
@@ -39,6 +42,12 @@ public struct VisitorSession: Sendable {
         pagesLeft -= 1
         if pagesLeft == 0, cartItems > 0, agent.clicks {
             pending.append(.pageload(url: catalog.cartURL, userAgent: agent.userAgent, description: "Cart"))
+            // A legacy storefront predates the signup type.
+            if !legacy, signupShare > 0, random.chance(signupShare) {
+                let plan = SignupType.plans[random.weightedIndex(SignupType.planWeights)]
+                let seats = plan == "team" ? 2 + Int(random.next() % 9) : 1
+                pending.append(.signup(accountID: "acct-" + random.uuidString().prefix(8), plan: plan, seats: seats))
+            }
             return
         }
         let product = catalog.products[random.weightedIndex(catalog.products.map(\.popularity))]

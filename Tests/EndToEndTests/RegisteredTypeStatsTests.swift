@@ -87,6 +87,17 @@ struct RegisteredTypeStatsTests {
         #expect(topics.contains("edm-ui-signup"), "\(topics)")
         #expect(cursor?["totalEvents"]?.int64Value == 12)
 
+        // The dashboard lists the type with its totals and a rate line (stats only, no stream).
+        let snapshot = try await runCommand(
+            BuiltProducts.executable("dashboard-tui").path,
+            ["--snapshot", "--stats-url", stats.baseURL, "--width", "100", "--height", "30"], timeout: .seconds(60))
+        let frame = String(decoding: snapshot.stdout, as: UTF8.self)
+        #expect(snapshot.status == 0, "dashboard-tui --snapshot: \(snapshot.stderr)")
+        let lines = frame.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("Totals") && $0.contains("signup 12") }, "\(frame)")
+        let chart = lines.firstIndex { $0.hasPrefix("Events/s") } ?? lines.count
+        #expect(lines[chart...].contains { $0.hasPrefix("signup") }, "\(frame)")
+
         #expect(try await stats.terminate() == 0)
         #expect(try await relay.terminate() == 0)
     }

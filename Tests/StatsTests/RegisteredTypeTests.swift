@@ -187,6 +187,28 @@ struct RegisteredTypeTests {
         #expect(try await world.snapshot().totals[Signups.name] == Int64(limit + 7))
     }
 
+    @Test("a registered type without events is listed with zeros and its countBy fields; an unknown one is a 404")
+    func registeredBeforeFirstEvent() async throws {
+        let world = try await StatsWorld.make()
+        let app = Application(router: world.router(registered: try Signups.registry()), logger: quietLogger)
+        try await app.test(.router) { client in
+            let types = try await client.getJSON("/v1/stats/types", as: TypesView.self)
+            #expect(types.types == [
+                .init(type: "click", builtIn: true, count: 0), .init(type: "pageload", builtIn: true, count: 0),
+                .init(type: Signups.name, builtIn: false, count: 0, countBy: ["plan", "seats"]),
+            ])
+            let view = try await client.getJSON("/v1/stats/types/signup?bucket=1h", as: TypeStatsView.self)
+            #expect(view.count == 0 && view.lastEventAt == nil && view.bucket == .hour)
+            #expect(view.points.count == TimeseriesQuery.defaultPoints && view.points.allSatisfy { $0.count == 0 })
+            #expect(view.countBy == [
+                .init(field: "plan", values: [], distinctValues: 0, total: 0),
+                .init(field: "seats", values: [], distinctValues: 0, total: 0),
+            ])
+            #expect(try await client.get("/v1/stats/types/signup-not-registered").status == 404)
+            #expect(try await client.get("/v1/stats/types/signup?limit=0").status == 400)
+        }
+    }
+
     @Test("records on a registered type's topic are classified like built-in ones")
     func decoding() throws {
         let names = try KafkaNames(prefix: "tenant.")

@@ -139,7 +139,7 @@ let package = Package(
         .target(
             name: "StatsService",
             dependencies: [
-                "EDMCore", "EDMEvents", "EDMKafka", "EDMPostgres", "EDMHTTP", "EDMStatsAPI",
+                "EDMCore", "EDMEvents", "EDMKafka", "EDMPostgres", "EDMHTTP", "EDMStatsAPI", "EDMRegistry",
                 "EDMTracing", .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -266,7 +266,7 @@ let package = Package(
             name: "StatsTests",
             dependencies: [
                 "StatsService", "EDMCore", "EDMEvents", "EDMHTTP", "EDMKafka", "EDMPostgres", "EDMStatsAPI",
-                "TestSupport", .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+                "EDMRegistry", "TestSupport", .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

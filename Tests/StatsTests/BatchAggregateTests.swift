@@ -7,12 +7,22 @@ import Testing
 struct BatchAggregateTests {
     /// Clicks, page loads and events whose occurredAt the time policy replaces, over two days,
     /// with several events per 10-second bucket and some on bucket boundaries.
-    static func events() -> [CountableEvent] {
+    static func events() throws -> [CountableEvent] {
         var generator = SplitMix(seed: 7)
-        return (0..<3000).map { index in
+        return try (0..<3000).map { index in
             let offset = Double(generator.next() % 172_800_000) / 1000
             let time = Events.base.addingTimeInterval(index % 50 == 0 ? Double(index) * 10 : offset)
             let received = index % 17 == 0 ? time.addingTimeInterval(30 * 86_400) : time.addingTimeInterval(0.3)
+            if index % 5 == 4 {
+                // A registered type's event, counted by plan and seats.
+                let event = try Signups.event(
+                    account: "a\(index)", plan: "plan-\(index % 3)", seats: index % 10 == 4 ? nil : Int64(index % 4 + 1), at: time)
+                let record = try RegisteredRecordDecoder.decode(
+                    EventRecord(topic: "edm-ui-signup", partition: 0, offset: 0, value: event.json, timestampMilliseconds: nil),
+                    type: Signups.name
+                ).get()
+                return CountableEvent(record, countBy: ["plan", "seats"], policy: .standard)
+            }
             let envelope =
                 index % 3 == 0
                 ? Events.pageLoad(
@@ -25,13 +35,14 @@ struct BatchAggregateTests {
     }
 
     @Test("equals summing every event into every table one by one")
-    func matchesTheDirectSum() {
-        let events = Self.events()
+    func matchesTheDirectSum() throws {
+        let events = try Self.events()
         let aggregate = BatchAggregate(events)
         var types: [String: BatchAggregate.TypeTotal] = [:]
         var buttons: [String: BatchAggregate.ButtonTotal] = [:]
         var devices: [DeviceType: Int64] = [:]
         var urls: [String: Int64] = [:]
+        var fieldValues: [BatchAggregate.FieldValueKey: Int64] = [:]
         var typeBuckets: [BatchAggregate.BucketKey: Int64] = [:]
         var buttonBuckets: [BatchAggregate.BucketKey: Int64] = [:]
         for event in events {
@@ -55,6 +66,10 @@ struct BatchAggregateTests {
             case .pageLoad(let deviceType, let url):
                 devices[deviceType, default: 0] += 1
                 urls[url, default: 0] += 1
+            case .registered(let countBy):
+                for item in countBy {
+                    fieldValues[.init(type: event.type, field: item.field, value: item.value), default: 0] += 1
+                }
             case .other:
                 break
             }
@@ -65,6 +80,8 @@ struct BatchAggregateTests {
         #expect(aggregate.urls == urls)
         #expect(aggregate.typeBuckets == typeBuckets)
         #expect(aggregate.buttonBuckets == buttonBuckets)
+        #expect(aggregate.fieldValues == fieldValues)
+        #expect(fieldValues.values.reduce(0, +) == 600 + 300)  // plan on each of 600, seats on half
         #expect(aggregate.typeBuckets.values.reduce(0, +) == Int64(events.count * BucketWidth.allCases.count))
     }
 }

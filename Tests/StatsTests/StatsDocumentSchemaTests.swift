@@ -67,6 +67,19 @@ struct StatsDocumentSchemaTests {
                     properties: AlertProperties.example)],
                 limit: 100, capacity: 1_000)),
             (AlertsView.schemaName, AlertsView(alerts: [], limit: 1, capacity: 0)),
+            (TypesView.schemaName, TypesView(types: [
+                .init(type: "click", builtIn: true, count: 2, lastEventAt: time, lastReceivedAt: time),
+                .init(type: "signup", builtIn: false, count: 0, countBy: ["plan"]),
+            ])),
+            (TypeStatsView.schemaName, TypeStatsView(
+                type: "signup", builtIn: false, count: 3, lastEventAt: time, lastReceivedAt: time,
+                countBy: [.init(field: "plan", values: [.init(value: "pro", count: 2), .init(value: "(other)", count: 1)],
+                                distinctValues: 2, total: 3)],
+                bucket: .tenSeconds, from: time, to: time.addingTimeInterval(10), points: [.init(start: time, count: 3)],
+                timeBasis: "occurredAt")),
+            (TypeStatsView.schemaName, TypeStatsView(
+                type: "click", builtIn: true, count: 0, countBy: [], bucket: .day, from: time,
+                to: time.addingTimeInterval(86_400), points: [])),
             (ErrorDocument.schemaName, ErrorDocument(
                 error: .init(code: "bad_request", message: "no", details: [.init(path: "limit", message: "no", code: "x")]))),
         ]

@@ -93,6 +93,27 @@ public final class KafkaConsumer: Service, Sendable {
     /// Consumer-level errors (broker down, unknown topic, ...) seen and skipped so far.
     public var skippedErrorCount: Int { skippedErrors.load(ordering: .relaxed) }
 
+    // MARK: Subscription
+
+    /// Replaces a group member's topic list (a rebalance follows: the handler revokes and
+    /// assigns as usual). For readers whose topics appear at runtime (stats follows the types
+    /// registered while it runs); a partition-assigned consumer is refused.
+    public func subscribe(topics: [String]) throws(KafkaError) {
+        guard case .group = configuration.subscription else {
+            throw KafkaError(kind: .operation, error: RD_KAFKA_RESP_ERR__INVALID_ARG, context: "subscribe: not a group consumer")
+        }
+        let list = OwnedPartitionList(topics.map { TopicPartitionOffset(topic: $0, partition: RD_KAFKA_PARTITION_UA, offset: 0) })
+        let error: rd_kafka_resp_err_t
+        do {
+            error = try withOpenHandle { rd_kafka_subscribe($0, list.pointer) }
+        } catch {
+            throw KafkaError.closedError
+        }
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw KafkaError(kind: .operation, error: error, context: "subscribe to \(topics)")
+        }
+    }
+
     // MARK: Offsets
 
     /// Marks `message` as processed: the group's committed offset will move past it.

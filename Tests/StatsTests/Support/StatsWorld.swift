@@ -3,6 +3,7 @@ import EDMEvents
 import EDMHTTP
 import EDMKafka
 import EDMPostgres
+import EDMRegistry
 import Foundation
 import Hummingbird
 import Logging
@@ -57,10 +58,12 @@ struct StatsWorld: Sendable {
     }
 
     /// An in-process consumer in this world's group (not yet running).
-    func ingestor(settings: IngestSettings = StatsWorld.testSettings, pool: PostgresPool? = nil) throws -> StatsIngestor {
+    func ingestor(
+        settings: IngestSettings = StatsWorld.testSettings, pool: PostgresPool? = nil, registry: SchemaRegistry? = nil
+    ) throws -> StatsIngestor {
         try StatsIngestor(
             connection: connection, names: names, consumerGroup: group, pool: pool ?? self.pool,
-            settings: settings, logger: quietLogger)
+            settings: settings, registry: registry, logger: quietLogger)
     }
 
     /// Environment for the built `stats` executable.
@@ -125,11 +128,12 @@ struct StatsWorld: Sendable {
 
     /// Runs the router against this world's database (or `pool`), without sockets.
     func router(
-        pool: PostgresPool? = nil, readiness: [ReadinessCheck] = [], tokens: [String] = []
+        pool: PostgresPool? = nil, readiness: [ReadinessCheck] = [], tokens: [String] = [], registered: SchemaRegistry? = nil
     ) -> Router<BasicRequestContext> {
         StatsRouter.make(
             routes: StatsRoutes(
-                queries: StatsQueries(pool: pool ?? self.pool), registry: names.registry, tokens: BearerTokens(tokens)),
+                queries: StatsQueries(pool: pool ?? self.pool, registered: registered), registry: names.registry,
+                tokens: BearerTokens(tokens)),
             readiness: readiness)
     }
 }

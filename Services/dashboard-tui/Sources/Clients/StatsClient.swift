@@ -41,16 +41,16 @@ public struct StatsClient: Sendable {
     func loadOnce(types: [String], now: Date) async throws(LinkFailure) -> HistorySnapshot {
         let from = EventTimestamp.string(from: now.addingTimeInterval(-Double(seriesBuckets) * 10))
         do {
-            async let summary = get("/v1/stats/summary", as: SummaryView.self)
             async let clicks = get("/v1/stats/clicks?limit=\(buttonLimit)", as: ClicksView.self)
             async let pageLoads = get("/v1/stats/pageloads?limit=1", as: PageLoadsView.self)
+            // Every type the summary counted gets a series too (types registered at runtime).
+            let summary = try await get("/v1/stats/summary", as: SummaryView.self)
             var series: [String: TimeseriesView] = [:]
-            for type in types {
-                let query = "type=\(Self.escape(type))&bucket=10s&from=\(Self.escape(from))"
-                series[type] = try await get("/v1/stats/timeseries?\(query)", as: TimeseriesView.self)
+            for type in types + summary.types.keys.sorted() where series[type] == nil {
+                series[type] = try await self.series(of: type, from: from)
             }
             let loaded = HistorySnapshot(
-                summary: try await summary, clicks: try await clicks, pageLoads: try await pageLoads,
+                summary: summary, clicks: try await clicks, pageLoads: try await pageLoads,
                 series: series, loadedAt: now)
             var result = loaded
             result.consistent = Self.isConsistent(loaded)
@@ -60,6 +60,22 @@ public struct StatsClient: Sendable {
         } catch {
             throw LinkFailure(Self.describe(error))
         }
+    }
+
+    /// 10-second buckets of `type` from `from`: `/v1/stats/timeseries` for the built-in types,
+    /// `/v1/stats/types/{type}` for types registered at runtime (the built-in route's `type`
+    /// takes the built-in names only).
+    func series(of type: String, from: String) async throws -> TimeseriesView {
+        if EventRegistry.standard.kind(named: type) != nil {
+            let query = "type=\(Self.escape(type))&bucket=10s&from=\(Self.escape(from))"
+            return try await get("/v1/stats/timeseries?\(query)", as: TimeseriesView.self)
+        }
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "/?#")
+        let path = type.addingPercentEncoding(withAllowedCharacters: allowed) ?? type
+        let view = try await get("/v1/stats/types/\(path)?bucket=10s&from=\(Self.escape(from))&limit=1", as: TypeStatsView.self)
+        return TimeseriesView(
+            type: view.type, bucket: view.bucket, from: view.from, to: view.to, points: view.points, timeBasis: view.timeBasis)
     }
 
     /// The per-type documents count what the summary counts.

@@ -21,6 +21,12 @@ public enum StreamFrameDecoder {
                 return .alert(AlertBoard.Entry(envelope: envelope, alert: alert))
             }
             return .event(LiveEvent(envelope: envelope))
+        } catch .unknownType {
+            // A type registered at runtime: the same envelope plus `typeVersion`.
+            guard let event = LiveEvent(registered: object) else {
+                return .undecodable(reason: "an event of an unknown type without a registered type's envelope")
+            }
+            return .event(event)
         } catch {
             return .undecodable(reason: error.description)
         }

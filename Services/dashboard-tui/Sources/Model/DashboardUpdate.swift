@@ -53,6 +53,8 @@ extension DashboardModel {
         guard streamGeneration == historyGeneration else { return [] }
         switch frame {
         case .event(let event):
+            // A type first seen live (registered after the history loaded) gets its own lines.
+            if !knownTypes.contains(event.type) { knownTypes.append(event.type) }
             if ledger.add(event) && !replaying { rate.record(atSecond: monotonicSecond) }
             eventsSinceCursor += 1
             feed.append(event)

@@ -2,6 +2,7 @@ import EDMEvents
 import EDMHTTP
 import EDMKafka
 import EDMPostgres
+import EDMRegistry
 import Foundation
 import Hummingbird
 import Logging
@@ -19,6 +20,9 @@ public struct StatsServer: Sendable {
     public let pruner: SeenEventPruner
     /// Recent alerts for `GET /v1/alerts`, read from edm-alerts by ``alertFeed``.
     public let alerts = RecentAlerts()
+    /// Types registered at runtime (filled by ``registryFollower``): counted, and served by
+    /// `/v1/stats/types`.
+    public let registry: SchemaRegistry
     private let logger: Logger
 
     /// Opens the pools, applies the migrations (waiting up to `databaseWait` for PostgreSQL to
@@ -38,12 +42,13 @@ public struct StatsServer: Sendable {
         let queryPool = PostgresPool(configuration: queryDatabase, logger: Logger(label: "stats.postgres.api"))
         do {
             try await StatsDatabase.migrate(pool: ingestPool, waitingUpTo: databaseWait, logger: logger)
+            let registry = SchemaRegistry()
             let ingestor = try StatsIngestor(
                 connection: configuration.kafka, names: configuration.names, consumerGroup: configuration.consumerGroup,
-                pool: ingestPool, settings: configuration.ingest, logger: Logger(label: "stats.ingest"))
+                pool: ingestPool, settings: configuration.ingest, registry: registry, logger: Logger(label: "stats.ingest"))
             return StatsServer(
                 configuration: configuration, ingestPool: ingestPool, queryPool: queryPool, ingestor: ingestor,
-                pruner: SeenEventPruner(pool: ingestPool, settings: configuration.ingest), logger: logger)
+                pruner: SeenEventPruner(pool: ingestPool, settings: configuration.ingest), registry: registry, logger: logger)
         } catch {
             await ingestPool.close()
             await queryPool.close()
@@ -63,7 +68,7 @@ public struct StatsServer: Sendable {
 
     public func makeRouter() -> Router<BasicRequestContext> {
         StatsRouter.make(
-            routes: StatsRoutes(queries: StatsQueries(pool: queryPool, registry: configuration.names.registry),
+            routes: StatsRoutes(queries: StatsQueries(pool: queryPool, registry: configuration.names.registry, registered: registry),
                                 registry: configuration.names.registry, tokens: configuration.tokens, alerts: alerts),
             readiness: readinessChecks)
     }
@@ -74,6 +79,13 @@ public struct StatsServer: Sendable {
         // The prefix was accepted for the same registry's topics plus one shorter name.
         let names = (try? KafkaNames(prefix: configuration.names.prefix, registry: .all)) ?? configuration.names
         return AlertFeed(connection: configuration.kafka, names: names, alerts: alerts, logger: Logger(label: "stats.alerts"))
+    }
+
+    /// Follows the schema registry into ``registry`` (with the ingest consumer's metadata).
+    public var registryFollower: RegistryFollower {
+        RegistryFollower(
+            connection: configuration.kafka, prefix: configuration.names.prefix, registry: registry,
+            metadata: ingestor.consumer, clientID: "edm-stats-registry", logger: Logger(label: "stats.registry"))
     }
 
     /// Runs until SIGTERM/SIGINT, then shuts down gracefully.
@@ -96,7 +108,9 @@ public struct StatsServer: Sendable {
                 "group": "\(configuration.consumerGroup)", "topics": "\(configuration.names.allTopics)",
                 "database": "\(configuration.database)", "tokens": configuration.tokens.isOpen ? "none" : "set",
             ])
-        try await ServiceRunner.run([ingestPool, queryPool, ingestor, pruner, alertFeed, application], logger: logger)
+        // The follower stops before the ingestor whose consumer answers its metadata requests.
+        try await ServiceRunner.run(
+            [ingestPool, queryPool, ingestor, pruner, alertFeed, registryFollower, application], logger: logger)
         logger.info("stopped")
     }
 }

@@ -34,7 +34,7 @@ struct RebuildCommand: AsyncParsableCommand {
             )
         }
         let logger = Logger(label: "stats.rebuild")
-        let trimmed = try await Self.trimmedPartitions(kafka: kafka, topics: names.allTopics, logger: logger)
+        let trimmed = try await Self.trimmedPartitions(kafka: kafka, counted: names.isCounted, logger: logger)
         if !trimmed.isEmpty && !allowPartial {
             let list = trimmed.map { "\($0.partition) (earliest retained offset \($0.low))" }.joined(separator: ", ")
             LogfmtLogHandler.standardError(
@@ -56,17 +56,18 @@ struct RebuildCommand: AsyncParsableCommand {
         }
     }
 
-    /// Partitions whose earliest retained offset is above 0.
+    /// Partitions of the counted topics (built-in and registered types', from cluster metadata)
+    /// whose earliest retained offset is above 0.
     static func trimmedPartitions(
-        kafka: KafkaConnection, topics: [String], logger: Logger
+        kafka: KafkaConnection, counted: (String) -> Bool, logger: Logger
     ) async throws -> [(partition: TopicPartition, low: Int64)] {
         var configuration = KafkaConsumerConfiguration(subscription: .partitions([]))
         configuration.clientID = "stats-rebuild"
         let consumer = try KafkaConsumer(connection: kafka, configuration: configuration, logger: logger)
         do {
             var trimmed: [(TopicPartition, Int64)] = []
-            let counts = try await consumer.partitionCounts(topics: topics)
-            for (topic, count) in counts.sorted(by: { $0.key < $1.key }) {
+            let counts = try await consumer.partitionCounts(topics: nil)
+            for (topic, count) in counts.sorted(by: { $0.key < $1.key }) where counted(topic) {
                 for partition in 0..<count {
                     let marks = try await consumer.watermarks(TopicPartition(topic: topic, partition: partition))
                     if marks.low > 0 { trimmed.append((TopicPartition(topic: topic, partition: partition), marks.low)) }

@@ -72,10 +72,12 @@ struct ResetPositionsCommand: AsyncParsableCommand {
 
     /// Which stored partitions to consider.
     private func selection(names: KafkaNames) throws -> @Sendable (TopicPartition) -> Bool {
-        guard let topic else { return { names.allTopics.contains($0.topic) } }
-        let full = names.allTopics.contains(topic) ? topic : names.prefix + topic
-        guard names.allTopics.contains(full) else {
-            throw ValidationError("unknown topic \(topic); the event topics are \(names.allTopics.joined(separator: ", "))")
+        guard let topic else { return { names.isCounted($0.topic) } }
+        let full = names.isCounted(topic) ? topic : names.prefix + topic
+        guard names.isCounted(full) else {
+            throw ValidationError(
+                "unknown topic \(topic); the event topics are \(names.allTopics.joined(separator: ", ")) "
+                    + "and those of registered types (\(names.prefix)edm-ui-<type>)")
         }
         let number = partition
         return { $0.topic == full && (number == nil || $0.partition == number) }

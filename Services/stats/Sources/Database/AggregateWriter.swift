@@ -55,7 +55,37 @@ enum AggregateWriter {
                 ON CONFLICT (md5(url)) DO UPDATE SET count = t.count + EXCLUDED.count
                 """)
         }
+        if let fieldValues = fieldValueWrite(aggregate.sortedFieldValues) { writes.append(fieldValues) }
         return writes
+    }
+
+    /// Counts per registered type, `countBy` field and value. A value new to its type and
+    /// field is kept while the field has fewer than ``CountByValue/maximumDistinctValues``
+    /// values (new ones of one batch ranked by value, so a replay decides the same); the rest
+    /// count under ``CountByValue/overflow``. Two members committing the same field at once
+    /// may each add up to the limit's remainder: the bound is approximate, never unbounded.
+    static func fieldValueWrite(_ rows: [(key: BatchAggregate.FieldValueKey, count: Int64)]) -> PostgresStatement? {
+        guard !rows.isEmpty else { return nil }
+        return """
+            WITH u AS (
+                SELECT * FROM unnest(\(rows.map(\.key.type)), \(rows.map(\.key.field)), \(rows.map(\.key.value)),
+                    \(rows.map(\.count))) AS u(t, f, v, c)),
+            k AS (
+                SELECT u.t, u.f, u.v, u.c, e.value IS NOT NULL AS known,
+                    row_number() OVER (PARTITION BY u.t, u.f, e.value IS NULL ORDER BY u.v) AS r
+                FROM u LEFT JOIN stats_type_field_values AS e ON e.event_type = u.t AND e.field = u.f AND e.value = u.v),
+            n AS (
+                SELECT event_type, field, count(*) AS n FROM stats_type_field_values
+                WHERE (event_type, field) IN (SELECT t, f FROM u) GROUP BY event_type, field)
+            INSERT INTO stats_type_field_values AS t (event_type, field, value, count)
+            SELECT k.t, k.f,
+                CASE WHEN k.known OR coalesce(n.n, 0) + k.r <= \(Int64(CountByValue.maximumDistinctValues)) THEN k.v
+                    ELSE \(CountByValue.overflow) END,
+                sum(k.c)::int8
+            FROM k LEFT JOIN n ON n.event_type = k.t AND n.field = k.f
+            GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+            ON CONFLICT (event_type, field, value) DO UPDATE SET count = t.count + EXCLUDED.count
+            """
     }
 
     /// Per reason: how many messages were skipped and the position of the last one.

@@ -135,12 +135,28 @@ public enum StatsMigrations {
                     reset_at timestamptz NOT NULL DEFAULT now()
                 );
                 """),
+        Migration(
+            version: 4, name: "count registered types by their countBy fields",
+            sql: """
+                -- Types registered at runtime share the generic tables: totals in stats_event_totals
+                -- and time series in stats_type_buckets (keyed by event_type, like the built-ins),
+                -- and here one row per (type, countBy field, value). No table per type: a new type
+                -- needs no migration. Values are bounded per type and field (the ingest counts
+                -- values beyond the limit under '(other)'), so no field can grow this without bound.
+                CREATE TABLE stats_type_field_values (
+                    event_type text NOT NULL,
+                    field text NOT NULL,
+                    value text NOT NULL,
+                    count bigint NOT NULL,
+                    PRIMARY KEY (event_type, field, value)
+                );
+                """),
     ]
 
     /// Tables `stats rebuild` empties (everything derived from the log).
     static let derivedTables = [
         "stats_partition_offsets", "stats_seen_events", "stats_event_totals", "stats_button_clicks",
         "stats_pageloads_by_device", "stats_pageloads_by_url", "stats_type_buckets", "stats_button_buckets",
-        "stats_skipped_messages",
+        "stats_skipped_messages", "stats_type_field_values",
     ]
 }

@@ -48,7 +48,8 @@ public enum StatsOpenAPI {
     /// Every document a route answers with, under its schema name.
     static let documents: [any StatsDocument.Type] = [
         SummaryView.self, CursorView.self, ClicksView.self, PageLoadsView.self, TimeseriesView.self,
-        LegacyClickCounts.self, LegacyClickHistory.self, ErrorDocument.self, AlertsView.self,
+        LegacyClickCounts.self, LegacyClickHistory.self, ErrorDocument.self, AlertsView.self, TypesView.self,
+        TypeStatsView.self,
     ]
 
     private static var schemas: OpenAPI.ComponentDictionary<JSONSchema> {
@@ -80,6 +81,11 @@ public enum StatsOpenAPI {
                 "getTimeseries",
                 "Event counts per time bucket, every bucket of the range included (zeros too). " + policy.summary,
                 TimeseriesView.self, timeseriesParameters(registry: registry), nil),
+            "/v1/stats/types": get(
+                "getTypes",
+                "Every event type stats knows (built in, registered at runtime, or counted) with its totals",
+                TypesView.self, [], nil),
+            "/v1/stats/types/{type}": typeStats(policy: policy, guarded: guarded),
             "/v1/alerts": get(
                 "getAlerts",
                 "Recent alerts from the alerts service (edm-alerts), newest first, each id once; kept in memory, "
@@ -113,6 +119,35 @@ public enum StatsOpenAPI {
                             + "stats_batch_commit_seconds, stats_consumer_lag, stats_messages_skipped_total, ...",
                         .txt, .string))),
         ]
+    }
+
+    /// `GET /v1/stats/types/{type}`: a path parameter and a 404 besides the usual answers.
+    private static func typeStats(policy: EventTimePolicy, guarded: Bool) -> Either<OpenAPI.Reference<OpenAPI.PathItem>, OpenAPI.PathItem> {
+        let parameters: [OpenAPI.Parameter] = [
+            .path(name: "type", schema: .string(minLength: 1), description: "Event type (built in or registered)."),
+            .query(
+                name: "bucket", required: false, schema: TimeseriesBucket.schema(required: false),
+                description: "Bucket width of points: 10 seconds, 1 minute (default), 1 hour or 1 day (UTC)."),
+            .query(
+                name: "from", required: false, schema: .string(format: .dateTime),
+                description: "Start of points (RFC 3339), aligned down to a bucket boundary. Default: "
+                    + "\(TimeseriesQuery.defaultPoints) buckets before to; at most \(TimeseriesQuery.maximumPoints) buckets."),
+            .query(
+                name: "to", required: false, schema: .string(format: .dateTime),
+                description: "End of points, exclusive (RFC 3339). Default: the end of the current bucket."),
+            limit(default: StatsRoutes.defaultLimit, rows: "values per countBy field"),
+        ]
+        guard case .b(var item) = get(
+            "getTypeStats",
+            "One type's totals, counts per time bucket and counts per value of each countBy field. " + policy.summary,
+            TypeStatsView.self, parameters, tags: nil, guarded: guarded),
+            var operation = item.get
+        else { return get("getTypeStats", "", TypeStatsView.self, parameters, tags: nil, guarded: guarded) }
+        operation.responses[404] = .response(
+            description: "The type is not built in, not registered and has no counted events",
+            content: json(.reference(.component(named: ErrorDocument.schemaName))))
+        item.get = operation
+        return .pathItem(item)
     }
 
     private static func limit(default defaultValue: Int, rows: String = "rows") -> OpenAPI.Parameter {

@@ -60,6 +60,20 @@ public struct StatsRoutes: Sendable {
             let query = try Self.checked { try TimeseriesQuery.parse(Self.query(request), registry: registry, now: now()) }
             return try Self.json(try await DatabaseAvailability.run { try await queries.timeseries(query) })
         }
+        router.get("/v1/stats/types") { request, _ in
+            try Self.checked { _ = try QueryParameters(Self.query(request), allowed: []) }
+            return try Self.json(try await DatabaseAvailability.run { try await queries.types() })
+        }
+        router.get("/v1/stats/types/:type") { request, context in
+            let type = context.parameters.get("type") ?? ""
+            let query = try Self.checked { try TypeStatsQuery.parse(type: type, Self.query(request), now: now()) }
+            guard let view = try await DatabaseAvailability.run({ try await queries.typeStats(query) }) else {
+                throw APIError.notFound(
+                    "unknown event type \"\(type)\": not built in, not registered (POST /v1/schemas/{type} on the relay) "
+                        + "and no event of it counted; GET /v1/stats/types lists the known ones")
+            }
+            return try Self.json(view)
+        }
         let alerts = self.alerts
         router.get("/v1/alerts") { request, _ in
             let limit = try Self.checked { try Self.limit(request, default: Self.defaultLimit) }

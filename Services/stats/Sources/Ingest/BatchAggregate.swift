@@ -33,6 +33,17 @@ struct BatchAggregate: Sendable {
         }
     }
 
+    /// One value of one `countBy` field of a registered type.
+    struct FieldValueKey: Hashable, Comparable, Sendable {
+        var type: String
+        var field: String
+        var value: String
+
+        static func < (lhs: FieldValueKey, rhs: FieldValueKey) -> Bool {
+            (lhs.type, lhs.field, lhs.value) < (rhs.type, rhs.field, rhs.value)
+        }
+    }
+
     /// Events of one type and detail in one 10-second bucket.
     private struct Cell: Hashable {
         var type: String
@@ -54,6 +65,7 @@ struct BatchAggregate: Sendable {
     private(set) var urls: [String: Int64] = [:]
     private(set) var typeBuckets: [BucketKey: Int64] = [:]
     private(set) var buttonBuckets: [BucketKey: Int64] = [:]
+    private(set) var fieldValues: [FieldValueKey: Int64] = [:]
 
     init(_ events: some Sequence<CountableEvent>) {
         var cells: [Cell: CellTotal] = [:]
@@ -94,6 +106,10 @@ struct BatchAggregate: Sendable {
         case .pageLoad(let deviceType, let url):
             devices[deviceType, default: 0] += total.count
             urls[url, default: 0] += total.count
+        case .registered(let countBy):
+            for item in countBy {
+                fieldValues[FieldValueKey(type: cell.type, field: item.field, value: item.value), default: 0] += total.count
+            }
         case .other:
             break
         }
@@ -124,6 +140,10 @@ struct BatchAggregate: Sendable {
 
     var sortedTypeBuckets: [(key: BucketKey, count: Int64)] {
         typeBuckets.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    var sortedFieldValues: [(key: FieldValueKey, count: Int64)] {
+        fieldValues.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     var sortedButtonBuckets: [(key: BucketKey, count: Int64)] {

@@ -7,8 +7,11 @@ struct CountableEvent: Sendable, Hashable {
     enum Detail: Sendable, Hashable {
         case click(buttonId: String)
         case pageLoad(deviceType: DeviceType, url: String)
-        /// A registered type without its own aggregates: counted in totals and type buckets.
+        /// A built-in kind without its own aggregates: counted in totals and type buckets.
         case other
+        /// A type registered at runtime: totals and type buckets, plus one count per value of
+        /// each of its `countBy` fields the event has.
+        case registered(countBy: [CountByValue])
     }
 
     let id: UUID
@@ -42,6 +45,22 @@ struct CountableEvent: Sendable, Hashable {
         } else {
             detail = .other
         }
+    }
+
+    /// An event of a registered type, counted by the `countBy` fields of the version it was
+    /// written with.
+    init(_ record: RegisteredRecord, countBy: [String], policy: EventTimePolicy) {
+        id = record.id
+        mayRepeat = !RelayEventID.isRelayAssigned(record.id)
+        type = record.type
+        let bucketTime = policy.bucketTime(
+            occurredAt: EventTimestamp.date(fromMilliseconds: record.occurredAtMilliseconds),
+            receivedAt: EventTimestamp.date(fromMilliseconds: record.receivedAtMilliseconds))
+        bucketMilliseconds = EventTimestamp.milliseconds(from: bucketTime)
+        receivedMilliseconds = record.receivedAtMilliseconds
+        detail = .registered(countBy: countBy.compactMap { field in
+            record.properties[field].flatMap(CountByValue.text).map { CountByValue(field: field, value: $0) }
+        })
     }
 
     init(envelope: EventEnvelope, policy: EventTimePolicy) {

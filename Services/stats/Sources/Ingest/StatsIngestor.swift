@@ -2,6 +2,7 @@ import EDMEvents
 import EDMHTTP
 import EDMKafka
 import EDMPostgres
+import EDMRegistry
 import EDMTracing
 import Foundation
 import Logging
@@ -29,6 +30,10 @@ public final class StatsIngestor: Service, Sendable {
     let logger: Logger
     let collector: BatchCollector
     let tracing: ConsumerTracing
+    /// Types registered at runtime whose topics the group reads too (nil: built-in types only).
+    let registry: SchemaRegistry?
+    /// The topics the consumer subscribed to when created.
+    let initialTopics: [String]
 
     /// State the rebalance hooks (on the consumer's poll thread) share with the ingest loop.
     final class SharedState: Sendable {
@@ -59,7 +64,7 @@ public final class StatsIngestor: Service, Sendable {
 
     public init(
         connection: KafkaConnection, names: KafkaNames, consumerGroup: String, pool: PostgresPool,
-        settings: IngestSettings, logger: Logger = Logger(label: "stats.ingest")
+        settings: IngestSettings, registry: SchemaRegistry? = nil, logger: Logger = Logger(label: "stats.ingest")
     ) throws(KafkaError) {
         // Metrics bind to the factory present when created; tests build the ingestor directly.
         PrometheusMetrics.bootstrap()
@@ -83,7 +88,8 @@ public final class StatsIngestor: Service, Sendable {
                         metadata: ["partitions": "\(partitions.sorted())"])
                 }
             })
-        var configuration = KafkaConsumerConfiguration(subscription: .group(id: consumerGroup, topics: names.allTopics))
+        let topics = Self.topics(names: names, registry: registry)
+        var configuration = KafkaConsumerConfiguration(subscription: .group(id: consumerGroup, topics: topics))
         configuration.clientID = "stats"
         configuration.sessionTimeout = settings.sessionTimeout
         configuration.heartbeatInterval = min(.seconds(1), settings.sessionTimeout / 3)
@@ -97,7 +103,9 @@ public final class StatsIngestor: Service, Sendable {
         shared.consumer.withLock { $0 = consumer }
         self.consumer = consumer
         self.store = store
-        self.decoder = MessageDecoder(names: names)
+        self.decoder = MessageDecoder(names: names, registry: registry)
+        self.registry = registry
+        self.initialTopics = topics
         self.settings = settings
         self.shared = shared
         self.logger = logger
@@ -129,8 +137,12 @@ public final class StatsIngestor: Service, Sendable {
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.publishLag() }
+                if let registry = self.registry {
+                    group.addTask { await self.followRegisteredTopics(registry) }
+                }
                 await self.ingestLoop()
                 self.shared.stop.stop()
+                group.cancelAll()
             }
         } onGracefulShutdown: {
             self.shared.stop.stop()

@@ -1,5 +1,6 @@
 import EDMEvents
 import EDMPostgres
+import EDMRegistry
 import EDMStatsAPI
 import Foundation
 
@@ -8,10 +9,16 @@ public struct StatsQueries: Sendable {
     let pool: PostgresPool
     let registry: EventRegistry
     let policy: EventTimePolicy
+    /// Types registered at runtime (listed by `/v1/stats/types` before their first event).
+    let registered: SchemaRegistry?
 
-    public init(pool: PostgresPool, registry: EventRegistry = .standard, policy: EventTimePolicy = .standard) {
+    public init(
+        pool: PostgresPool, registry: EventRegistry = .standard, registered: SchemaRegistry? = nil,
+        policy: EventTimePolicy = .standard
+    ) {
         self.pool = pool
         self.registry = registry
+        self.registered = registered
         self.policy = policy
     }
 

@@ -148,6 +148,12 @@ export KAFKA_URL
 
 start relay env PORT="$RELAY_PORT" ADMIN_API_KEYS="$RELAY_ADMIN_KEY" "$bin/relay"
 wait_ready relay "http://127.0.0.1:$RELAY_PORT/ready"
+# Registered before stats starts, so stats' consumer group subscribes to its topic at once
+# (a type registered later costs one rebalance). The local run's admin key registers it.
+if [ "$TRAFFIC_SIGNUP_SHARE" != "0" ]; then
+  "$bin/traffic-sim" --relay-url "http://127.0.0.1:$RELAY_PORT" --register-only </dev/null \
+    >>"$logs/traffic-sim.log" 2>&1 || fail "could not register the signup type; see $logs/traffic-sim.log"
+fi
 # The database outlives the in-memory broker, so the previous run's stored positions lie beyond
 # the new broker's (empty) partitions. STATS_ON_POSITION_RESET=reset lets stats move them to the
 # new logs' start itself, keeping the counts and recording each reset in stats_position_resets

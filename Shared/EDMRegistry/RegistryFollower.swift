@@ -75,7 +75,7 @@ public struct RegistryFollower: Service {
         await consumer.close()
     }
 
-    private func apply(_ message: KafkaMessage) async {
+    fileprivate func apply(_ message: KafkaMessage) async {
         guard let bytes = message.value, let value = try? JSONValue.parse(Data(bytes)),
             let type = RegisteredType.fromRecord(value)
         else {
@@ -102,5 +102,64 @@ public struct RegistryFollower: Service {
                 logger.notice("registered type's topic now exists; its events flow", metadata: ["type": "\(name)"])
             }
         }
+    }
+}
+
+extension RegistryFollower {
+    /// Reads the registry as it stands now (every partition up to its high watermark) into
+    /// `registry` once, within `timeout`, with a consumer of its own; returns whether it got to
+    /// the end. Readers that fix their topics at start call it first (stats' group subscription:
+    /// without it, every restart with registered types would subscribe twice and pay a second
+    /// rebalance). The live follower then reads from the beginning again; applying is idempotent.
+    public static func catchUp(
+        connection: KafkaConnection, prefix: String, registry: SchemaRegistry, clientID: String, logger: Logger,
+        timeout: Duration = .seconds(5)
+    ) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        let topic = prefix + RegisteredType.registryTopicBase
+        var configuration = KafkaConsumerConfiguration(subscription: .partitions([]))
+        configuration.clientID = clientID
+        guard let metadata = try? KafkaConsumer(connection: connection, configuration: configuration, logger: logger) else { return false }
+        let ends = await lastOffsets(of: topic, metadata: metadata)
+        guard let ends else {
+            await metadata.close()
+            return false
+        }
+        var reader: KafkaConsumer?
+        if !ends.isEmpty {
+            configuration.subscription = .partitions(
+                ends.keys.map { TopicPartitionOffset(topic: topic, partition: $0, offset: KafkaOffset.beginning) })
+            configuration.extraProperties = ["fetch.wait.max.ms": "50"]
+            reader = try? KafkaConsumer(connection: connection, configuration: configuration, logger: logger)
+        }
+        let follower = RegistryFollower(
+            connection: connection, prefix: prefix, registry: registry, metadata: metadata, clientID: clientID, logger: logger)
+        var complete = ends.isEmpty
+        if let reader {
+            while !ends.allSatisfy({ registry.hasRead(partition: $0.key, offset: $0.value) }), ContinuousClock.now < deadline {
+                for message in await reader.nextBatch(maxCount: 500, waitingAtMost: .milliseconds(100)) {
+                    await follower.apply(message)
+                    registry.markRead(partition: message.partition, next: message.offset + 1)
+                }
+            }
+            complete = ends.allSatisfy { registry.hasRead(partition: $0.key, offset: $0.value) }
+            await reader.close()
+        }
+        await metadata.close()
+        if !complete { logger.warning("the registry was not read to its end in time; types found later are added while running") }
+        return complete
+    }
+
+    /// The offset of each non-empty partition's last record; nil when the topic is unknown.
+    private static func lastOffsets(of topic: String, metadata: KafkaConsumer) async -> [Int32: Int64]? {
+        guard let partitions = await metadata.existingPartitionCount(of: topic) else { return nil }
+        var ends: [Int32: Int64] = [:]
+        for partition in 0..<partitions {
+            guard let marks = try? await metadata.watermarks(TopicPartition(topic: topic, partition: partition), timeout: .seconds(3)) else {
+                return nil
+            }
+            if marks.high > marks.low { ends[partition] = marks.high - 1 }
+        }
+        return ends
     }
 }

@@ -26,10 +26,11 @@ struct LocalRunTests {
         // It printed where everything listens.
         #expect(run.stderr.contains("http://127.0.0.1:\(ports[0])"))
         #expect(run.stderr.contains("ws://127.0.0.1:\(ports[2])/v1/stream"))
-        // The dashboard frame shows counted traffic of both kinds.
+        // The dashboard frame shows counted traffic of both built-in kinds and of the signup
+        // type traffic-sim registered at runtime.
         let totals = try #require(output.split(separator: "\n").first { $0.hasPrefix("Totals") }, "no Totals line in: \(output)")
         let numbers = totals.split(separator: " ").compactMap { Int($0.replacingOccurrences(of: ",", with: "")) }
-        #expect(numbers.count == 2 && numbers.allSatisfy { $0 > 0 }, "\(totals)")
+        #expect(numbers.count == 3 && numbers.allSatisfy { $0 > 0 } && totals.contains("signup"), "\(totals)")
         // traffic-sim's closing summary: everything it sent was accepted.
         let summaryLine = try #require(run.stderr.split(separator: "\n").last { $0.hasPrefix("traffic-sim summary:") })
         #expect(summaryLine.contains("\"failed\":0"), "\(summaryLine)")

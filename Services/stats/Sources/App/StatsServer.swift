@@ -43,6 +43,11 @@ public struct StatsServer: Sendable {
         do {
             try await StatsDatabase.migrate(pool: ingestPool, waitingUpTo: databaseWait, logger: logger)
             let registry = SchemaRegistry()
+            // The group subscribes once with every registered type known now (a second
+            // subscription right after start would cost a rebalance).
+            _ = await RegistryFollower.catchUp(
+                connection: configuration.kafka, prefix: configuration.names.prefix, registry: registry,
+                clientID: "edm-stats-registry", logger: Logger(label: "stats.registry"))
             let ingestor = try StatsIngestor(
                 connection: configuration.kafka, names: configuration.names, consumerGroup: configuration.consumerGroup,
                 pool: ingestPool, settings: configuration.ingest, registry: registry, logger: Logger(label: "stats.ingest"))

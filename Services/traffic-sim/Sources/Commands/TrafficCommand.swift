@@ -74,6 +74,9 @@ public struct TrafficCommand: AsyncParsableCommand {
     @Option(help: "Share of visitors reaching the cart who sign up, 0...1 (TRAFFIC_SIGNUP_SHARE).")
     var signupShare: Double?
 
+    @Flag(help: "Only make sure the relay knows the signup type (registering it with RELAY_ADMIN_KEY), then exit.")
+    var registerOnly = false
+
     @Flag(help: "Add bursts, a bot wave and a silent minute for the alert rules (TRAFFIC_ANOMALIES).")
     var anomalies = false
 
@@ -99,13 +102,18 @@ public struct TrafficCommand: AsyncParsableCommand {
         let settings = try CommandStartup.load("traffic-sim", makeSettings)
         let logger = Logger(label: "traffic-sim")
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        if settings.signupShare > 0 {
+        if settings.signupShare > 0 || registerOnly {
             do {
                 try await TypeRegistrar(client: client, relayURL: settings.relayURL, adminKey: settings.adminKey).ensureSignupRegistered()
             } catch {
                 logger.error("\(error)")
                 try? await client.shutdown()
                 throw ExitCode(1)
+            }
+            if registerOnly {
+                try? await client.shutdown()
+                logger.info("the relay knows the signup type")
+                return
             }
         }
         let runner = TrafficRunner(

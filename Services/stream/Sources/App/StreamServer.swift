@@ -18,6 +18,9 @@ public struct StreamServer: Sendable {
     public let stats: StreamStats
     /// The registered types this instance knows (tests wait on it).
     public let registry: SchemaRegistry
+    private let hub: ClientHub
+    /// Distinct `where=` conditions among connected clients, each evaluated once per event.
+    public var hubConditionGroups: Int { hub.conditionGroups }
     /// Run these in one ServiceGroup, in this order (`ServiceRunner.run` does).
     public let services: [any Service]
 
@@ -97,6 +100,7 @@ public struct StreamServer: Sendable {
         self.configuration = configuration
         stats = metrics.stats
         self.registry = registry
+        self.hub = hub
         services = [
             follower,
             feed,

@@ -5,7 +5,8 @@ import EDMHTTP
 /// Which event types each token may read.
 ///
 /// - `STREAM_TOKENS=team-token:signup+order_paid,ops-token`: `team-token` reads only `signup`
-///   and `order_paid` (the relay's `API_KEYS` syntax); tokens without `:` read every type.
+///   and `order_paid` (the relay's `API_KEYS` syntax, one parser: ``TypeScopeEntries``); tokens
+///   without `:` read every type.
 /// - `STREAM_PUBLIC_TOKENS=pub-token`: a read-only class for public consumers (tokens that may
 ///   be shipped in a web page): they read only the `STREAM_PUBLIC_TYPES`, and at most
 ///   `STREAM_MAX_CLIENTS_PER_PUBLIC_ADDRESS` connections per token and client address.
@@ -38,25 +39,7 @@ public struct StreamAccess: Sendable {
     /// Reads `STREAM_TOKENS`, `STREAM_PUBLIC_TOKENS` and `STREAM_PUBLIC_TYPES`; errors name the
     /// variable (never a token).
     static func fromEnvironment(_ environment: ConfigVars) throws(ConfigError) -> StreamAccess {
-        var tokens: [String] = []
-        var scopes: [String: Set<String>] = [:]
-        for (position, entry) in environment.list("STREAM_TOKENS").enumerated() {
-            guard let colon = entry.firstIndex(of: ":") else {
-                tokens.append(entry)
-                continue
-            }
-            let token = String(entry[..<colon])
-            let types = entry[entry.index(after: colon)...].split(separator: "+").map(String.init)
-            guard !token.isEmpty, !types.isEmpty else {
-                throw .invalid(variable: "STREAM_TOKENS", reason: "entry \(position + 1) is not TOKEN or TOKEN:type+type")
-            }
-            for type in types where TypeRegistration.nameProblem(type) != nil {
-                throw .invalid(
-                    variable: "STREAM_TOKENS", reason: "entry \(position + 1) names the type \(type.debugDescription): not a type name")
-            }
-            tokens.append(token)
-            scopes[token, default: []].formUnion(types)
-        }
+        let (tokens, scopes) = try TypeScopeEntries.parse(environment.list("STREAM_TOKENS"), variable: "STREAM_TOKENS", noun: "TOKEN")
         let publicTokens = Set(environment.list("STREAM_PUBLIC_TOKENS"))
         if publicTokens.contains(where: { tokens.contains($0) }) {
             throw .invalid(variable: "STREAM_PUBLIC_TOKENS", reason: "a public token is also listed in STREAM_TOKENS")

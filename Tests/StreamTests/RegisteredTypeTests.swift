@@ -29,6 +29,16 @@ struct RegisteredTypeTests {
         #expect(undeclared.status == 400)
         #expect(undeclared.json?["error"]?["details"]?.arrayValue?.first?["path"] == "where[0]")
         #expect(stream.server.hubConditionGroups == 2)
+        // A cursor naming the known type's topic before the feed reads it: retry shortly; an
+        // unknown type's topic: foreign.
+        let early = try await RawHTTP.upgrade(
+            port: stream.port, path: "/v1/stream?resume=" + StreamCursor(positions: ["edm-ui-signup": [0: 0]]).encoded)
+        #expect(early.status == 503)
+        #expect(early.headers["retry-after"] == "1")
+        let foreign = try await RawHTTP.upgrade(
+            port: stream.port, path: "/v1/stream?resume=" + StreamCursor(positions: ["edm-ui-order": [0: 0]]).encoded)
+        #expect(foreign.status == 400)
+        #expect(foreign.json?["error"]?["code"] == "foreign_cursor")
 
         // The first event creates the topic (the mock broker auto-creates it), as the relay's does.
         let events = [
@@ -53,7 +63,13 @@ struct RegisteredTypeTests {
         let history = try await StreamClient.connect(port: stream.port, query: "types=signup&where=properties.plan%3Afree&last=10")
         #expect(try await history.waitForEvents(2))
         #expect(Set(history.eventIDs) == Set([events[1].id, events[3].id]))
-        for client in [pro, big, samePro, all, history] { await client.close() }
+        // So does resume= with a cursor naming the registered topic.
+        let cursor = StreamCursor(positions: ["edm-ui-signup": [0: 0]]).encoded
+        let resumed = try await StreamClient.connect(
+            port: stream.port, query: "types=signup&where=properties.plan%3Apro&resume=" + cursor)
+        #expect(try await resumed.waitForEvents(3))
+        #expect(Set(resumed.eventIDs) == Set(pro.eventIDs) && resumed.eventIDs.count == 3)
+        for client in [pro, big, samePro, all, history, resumed] { await client.close() }
         await producer.close()
         try await stream.stop()
     }

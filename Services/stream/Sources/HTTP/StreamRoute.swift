@@ -1,4 +1,6 @@
+import EDMEvents
 import EDMHTTP
+import EDMKafka
 import EDMRegistry
 import Hummingbird
 import HummingbirdWebSocket
@@ -37,6 +39,7 @@ struct StreamRoute: Sendable {
             throw APIError.unavailable("the event feed is starting; retry shortly", retryAfterSeconds: 2)
         }
         if case .resume(let cursor)? = query.replay {
+            try joiningTopicsCheck(cursor, feed: positions)
             try await ResumeCursorCheck(metadata: replayer.metadata).check(cursor, feed: positions)
         }
         guard hub.reserveSlot() else {
@@ -61,6 +64,22 @@ struct StreamRoute: Sendable {
             quota.give(owner)
         }
         return .upgrade([:])
+    }
+
+    /// A cursor naming the topic of a type this instance knows but whose topic the feed has not
+    /// joined yet (registered a moment ago) gets 503 with Retry-After: it is served within
+    /// seconds. A topic of no known type stays a `400 foreign_cursor` (`ResumeCursorCheck`).
+    private func joiningTopicsCheck(_ cursor: StreamCursor, feed positions: [TopicPartition: Int64]) throws(APIError) {
+        let served = Set(positions.keys.map(\.topic))
+        let start = configuration.names.prefix + RegisteredType.topicBase(for: "")
+        let joining = cursor.positions.keys.filter { topic in
+            !served.contains(topic) && topic.hasPrefix(start) && registry.entry(named: String(topic.dropFirst(start.count))) != nil
+        }
+        guard joining.isEmpty else {
+            throw .unavailable(
+                "the cursor names \(joining.sorted().joined(separator: ", ")), of a registered type this instance is starting to read; retry",
+                retryAfterSeconds: 1)
+        }
     }
 
     /// The query with the types the request's token may read and the registered types known now.

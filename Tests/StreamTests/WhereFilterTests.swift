@@ -1,4 +1,6 @@
 import EDMEvents
+import EDMKafka
+import Foundation
 import EDMHTTP
 import EDMRegistry
 import Hummingbird
@@ -48,8 +50,9 @@ struct WhereFilterTests {
         #expect(problems("types=signup&where=properties.trial:yes").details.first?.contains("true or false") == true)
         #expect(problems("types=signup&where=properties.tags:x").details.first?.contains("array") == true)
         #expect(problems("types=signup&where=properties.address:x").details.first?.contains("object") == true)
-        #expect(problems("types=click&where=properties.buttonId:x").details.first?.contains("built-in") == true)
-        #expect(problems("where=properties.nope:x").details.first?.contains("no registered type declares properties.nope") == true)
+        #expect(problems("types=click&where=properties.nope:x").details.first?.contains("properties.nope is not declared by click") == true)
+        #expect(problems("types=pageload&where=properties.deviceType:phone").details.first?.contains("not one of") == true)
+        #expect(problems("where=properties.nope:x").details.first?.contains("no type declares properties.nope") == true)
         #expect(problems("types=signup&where=properties.plan:pro&where=properties.amount>100").status == 200)
     }
 
@@ -57,7 +60,10 @@ struct WhereFilterTests {
     func selection() throws {
         let implicit = try query("where=properties.plan:pro")
         #expect(implicit.filter.types == ["signup"])
-        #expect(implicit.filter.condition?.key == "properties.plan:pro")
+        #expect(implicit.filter.condition?.key == "signup|properties.plan:pro")
+        // Built-in types declare the fields of their validator rules.
+        #expect(try query("where=properties.buttonId:b").filter.types == ["click"])
+        #expect(try query("where=properties.deviceType:mobile").filter.types == ["pageload"])
         #expect(try query("types=signup,click").filter.types == ["signup", "click"])
         let unknown = problems("types=order")
         #expect(unknown.status == 400)
@@ -68,8 +74,28 @@ struct WhereFilterTests {
     func canonicalKey() throws {
         let one = try query("types=signup&where=properties.amount>100.0&where=properties.plan:pro").filter.condition
         let two = try query("where=properties.plan:pro&types=signup&where=properties.amount>100&where=properties.plan:pro").filter.condition
-        #expect(one?.key == "properties.amount>100&properties.plan:pro")
+        #expect(one?.key == "signup|properties.amount>100&properties.plan:pro")
         #expect(one == two)
+    }
+
+    @Test("built-in events are filtered on their properties, read back from the frame; other types never match")
+    func builtInEvaluation() throws {
+        let decoder = EventDecoder(names: try KafkaNames(prefix: nil), redactUserAgent: true)
+        func event(_ envelope: EventEnvelope) -> StreamEvent {
+            decoder.event(envelope, partition: TopicPartition(topic: "t", partition: 0), offset: 0, timestamp: nil)
+        }
+        let filter = try #require(try query("types=click&where=properties.buttonId:the-camper's-kit").filter.condition)
+        let kit = event(EventEnvelope(occurredAt: Date(), receivedAt: Date(), sessionId: "s", properties: ClickProperties(buttonId: "the-camper's-kit")))
+        let other = event(EventEnvelope(occurredAt: Date(), receivedAt: Date(), sessionId: "s", properties: ClickProperties(buttonId: "other")))
+        let page = event(EventEnvelope(
+            occurredAt: Date(), receivedAt: Date(), sessionId: "s",
+            properties: PageLoadProperties(url: "https://shop.example.com/", userAgent: PageLoadProperties.example.userAgent)))
+        #expect(filter.matches(kit))
+        #expect(!filter.matches(other))
+        #expect(!filter.matches(page))
+        let mobile = try #require(try query("where=properties.deviceType:mobile").filter.condition)
+        #expect(mobile.matches(page))
+        #expect(!mobile.matches(kit))
     }
 
     @Test("evaluation: every condition must hold; a missing field matches nothing, != included")

@@ -3,9 +3,10 @@ import EDMHTTP
 import EDMRegistry
 
 /// Resolves the `where=` parameters against the schemas of the selected types, before the
-/// upgrade: with `types=`, every selected type must be a registered type declaring every field
-/// with the same operand type; without, the selection becomes the registered types (that the
-/// token may read) declaring them all. Every problem is a 400 detail naming the parameter.
+/// upgrade: with `types=`, every selected type must declare every field with the same operand
+/// type; without, the selection becomes the types (that the token may read) declaring them all.
+/// Built-in types count with the fields their validator rules declare (`ObjectSchema.builtIn`).
+/// Every problem is a 400 detail naming the parameter.
 enum WhereSelection {
     struct Selection {
         var types: Set<String>
@@ -15,6 +16,10 @@ enum WhereSelection {
     struct Problems: Error {
         let details: [APIError.Detail]
     }
+
+    /// The built-in kinds' declared properties, by type name.
+    static let builtInSchemas: [String: ObjectSchema] = Dictionary(
+        uniqueKeysWithValues: EventRegistry.all.kinds.compactMap { kind in ObjectSchema.builtIn(kind).map { (kind.eventType, $0) } })
 
     static func resolve(
         _ values: [String], types: Set<String>?, scope: Set<String>?, registry: SchemaRegistry?
@@ -28,19 +33,13 @@ enum WhereSelection {
             }
         }
         guard details.isEmpty else { return .failure(Problems(details: details)) }
-        let schemas = registry?.all.mapValues(\.current.type.schema) ?? [:]
+        let schemas = Self.builtInSchemas.merging(registry?.all.mapValues(\.current.type.schema) ?? [:]) { builtIn, _ in builtIn }
         if let types {
             var conditions: [WhereCondition] = []
             for (path, raw) in raws {
                 var typed: WhereCondition?
                 for type in types.sorted() {
-                    guard let schema = schemas[type] else {
-                        details.append(.init(
-                            path: path,
-                            message: "where= filters the properties of registered types; \(type) is built-in "
-                                + "(filter it with buttonId=, deviceType=, sessionId= or level=)"))
-                        continue
-                    }
+                    guard let schema = schemas[type] else { continue }  // types= already refused it
                     switch WhereSchemaCheck.check(raw, in: schema, type: type) {
                     case .success(let condition):
                         if let typed, typed != condition {
@@ -54,9 +53,9 @@ enum WhereSelection {
                 if let typed { conditions.append(typed) }
             }
             guard details.isEmpty else { return .failure(Problems(details: details)) }
-            return .success(Selection(types: types, condition: WhereFilter(conditions)))
+            return .success(Selection(types: types, condition: WhereFilter(conditions, types: types)))
         }
-        // No types=: every readable registered type declaring every field, alike.
+        // No types=: every readable type declaring every field, alike.
         var selected: Set<String> = []
         var chosen: [WhereCondition]?
         for (type, schema) in schemas.sorted(by: { $0.key < $1.key }) where scope?.contains(type) ?? true {
@@ -72,7 +71,7 @@ enum WhereSelection {
             selected.insert(type)
         }
         guard let chosen else {
-            let readable = scope == nil ? "registered type" : "registered type this token may read"
+            let readable = scope == nil ? "type" : "type this token may read"
             return .failure(Problems(details: raws.map { path, raw in
                 APIError.Detail(
                     path: path,
@@ -80,6 +79,6 @@ enum WhereSelection {
                         + "with these conditions; name the type with types= to see why")
             }))
         }
-        return .success(Selection(types: selected, condition: WhereFilter(chosen)))
+        return .success(Selection(types: selected, condition: WhereFilter(chosen, types: selected)))
     }
 }

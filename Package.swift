@@ -153,7 +153,7 @@ let package = Package(
         .target(
             name: "StreamService",
             dependencies: [
-                "EDMCore", "EDMEvents", "EDMKafka", "EDMHTTP",
+                "EDMCore", "EDMEvents", "EDMKafka", "EDMHTTP", "EDMRegistry",
                 "EDMTracing", .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -277,7 +277,7 @@ let package = Package(
         .testTarget(
             name: "StreamTests",
             dependencies: [
-                "StreamService", "EDMEvents", "EDMKafka", "TestSupport",
+                "StreamService", "EDMEvents", "EDMKafka", "EDMRegistry", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),

@@ -19,24 +19,7 @@ public struct KeyScopes: Sendable {
     /// Splits `API_KEYS` entries into the bare keys (for ``BearerTokens``) and their scopes.
     /// - Throws: naming `variable` (never the key) for an empty scope or a malformed type name.
     public static func parse(_ entries: [String], variable: String) throws(ConfigError) -> (keys: [String], scopes: KeyScopes) {
-        var keys: [String] = []
-        var scopes: [String: Set<String>] = [:]
-        for (position, entry) in entries.enumerated() {
-            guard let colon = entry.firstIndex(of: ":") else {
-                keys.append(entry)
-                continue
-            }
-            let key = String(entry[..<colon])
-            let types = entry[entry.index(after: colon)...].split(separator: "+").map(String.init)
-            guard !key.isEmpty, !types.isEmpty else {
-                throw .invalid(variable: variable, reason: "entry \(position + 1) is not KEY or KEY:type+type")
-            }
-            for type in types where TypeRegistration.nameProblem(type) != nil {
-                throw .invalid(variable: variable, reason: "entry \(position + 1) names the type \(type.debugDescription): not a type name")
-            }
-            keys.append(key)
-            scopes[key, default: []].formUnion(types)
-        }
+        let (keys, scopes) = try TypeScopeEntries.parse(entries, variable: variable, noun: "KEY")
         return (keys, KeyScopes(scopes))
     }
 

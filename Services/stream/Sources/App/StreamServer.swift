@@ -1,5 +1,6 @@
 import EDMHTTP
 import EDMKafka
+import EDMRegistry
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
@@ -15,6 +16,11 @@ public struct StreamServer: Sendable {
     public let configuration: StreamConfiguration
     /// Exact counts of this instance (tests read them; `/metrics` has the same figures).
     public let stats: StreamStats
+    /// The registered types this instance knows (tests wait on it).
+    public let registry: SchemaRegistry
+    private let hub: ClientHub
+    /// Distinct `where=` conditions among connected clients, each evaluated once per event.
+    public var hubConditionGroups: Int { hub.conditionGroups }
     /// Run these in one ServiceGroup, in this order (`ServiceRunner.run` does).
     public let services: [any Service]
 
@@ -29,8 +35,15 @@ public struct StreamServer: Sendable {
         let metrics = StreamMetrics()
         let hub = ClientHub(
             maxClients: configuration.maxClients, recentCapacity: configuration.recentEventCapacity, metrics: metrics)
-        let decoder = EventDecoder(names: configuration.names, redactUserAgent: configuration.redactUserAgent)
-        let feed = try LiveFeed(configuration: configuration, hub: hub, decoder: decoder, metrics: metrics, logger: logger)
+        // Types registered at runtime (relay `POST /v1/schemas/{type}`), followed from the registry topic.
+        let registry = SchemaRegistry()
+        let decoder = EventDecoder(
+            names: configuration.names, redactUserAgent: configuration.redactUserAgent, registry: registry)
+        let feed = try LiveFeed(
+            configuration: configuration, hub: hub, decoder: decoder, metrics: metrics, registry: registry, logger: logger)
+        let follower = RegistryFollower(
+            connection: configuration.kafka, prefix: configuration.names.prefix, registry: registry, metadata: feed.metadata,
+            clientID: configuration.names.prefix + "edm-stream-registry", logger: logger)
         let replayer = Replayer(
             hub: hub, metadata: feed.metadata,
             reader: KafkaRangeReader(
@@ -63,7 +76,8 @@ public struct StreamServer: Sendable {
         webSocketRouter.add(middleware: BearerAuthMiddleware(tokens: configuration.tokens, allowQueryToken: true))
         StreamRoute(
             hub: hub, replayer: replayer, configuration: configuration, metrics: metrics,
-            quota: ClientQuota(limit: configuration.maxClientsPerOwner)
+            quota: ClientQuota(limit: configuration.maxClientsPerOwner),
+            publicQuota: ClientQuota(limit: configuration.maxClientsPerPublicAddress), registry: registry
         ).add(to: webSocketRouter)
 
         let application = Application(
@@ -85,7 +99,10 @@ public struct StreamServer: Sendable {
 
         self.configuration = configuration
         stats = metrics.stats
+        self.registry = registry
+        self.hub = hub
         services = [
+            follower,
             feed,
             Housekeeping(hub: hub, feed: feed, stallTimeout: configuration.stallTimeout, metrics: metrics, logger: logger),
             CheckpointFlusher(hub: hub),

@@ -21,6 +21,11 @@ final class ClientHub: Sendable {
         var shuttingDown = false
         /// Uptime (ns) of the last published batch with events.
         var lastPublishAt: UInt64 = 0
+        /// The distinct `where=` conditions of connected clients by canonical key, with how many
+        /// clients have them: each is evaluated once per event for all of them.
+        var conditions: [String: (filter: WhereFilter, members: Int)] = [:]
+        /// The condition key of each client that has one.
+        var conditionOf: [UInt64: String] = [:]
     }
 
     private let state: Mutex<State>
@@ -99,9 +104,14 @@ final class ClientHub: Sendable {
             let checkpoint = state.sessions.isEmpty ? nil : state.positions.map { SharedCheckpoint(positions: $0) }
             let now = DispatchTime.now().uptimeNanoseconds
             state.lastPublishAt = now
+            // Once per distinct condition, not per client (nothing to do without filters).
+            var verdicts: [String: [Bool]] = [:]
+            for (key, group) in state.conditions { verdicts[key] = events.map(group.filter.matches) }
             pumps.reserveCapacity(state.sessions.count)
-            for session in state.sessions.values {
-                let (outcome, pump) = session.offer(events, slots: slots, frames: frames, checkpoint: checkpoint, now: now)
+            for (id, session) in state.sessions {
+                let shared = verdicts.isEmpty ? nil : state.conditionOf[id].flatMap { verdicts[$0] }
+                let (outcome, pump) = session.offer(
+                    events, slots: slots, frames: frames, checkpoint: checkpoint, now: now, verdicts: shared)
                 dropped += outcome.dropped
                 if outcome.closing { closing += 1 }
                 if pump { pumps.append(session) }
@@ -179,6 +189,10 @@ final class ClientHub: Sendable {
             if let cursor { session.resume(from: cursor, slots: state.slots) }
             if !replay { session.goLive(replayed: 0) }
             state.sessions[session.id] = session
+            if let condition = session.filter.condition {
+                state.conditions[condition.key, default: (condition, 0)].members += 1
+                state.conditionOf[session.id] = condition.key
+            }
             metrics.clients(state.sessions.count)
             return (positions, plan(positions, state.recent))
         }
@@ -214,6 +228,9 @@ final class ClientHub: Sendable {
     func unregister(_ session: ClientSession) {
         state.withLock { state in
             state.sessions[session.id] = nil
+            if let key = state.conditionOf.removeValue(forKey: session.id), let group = state.conditions[key] {
+                state.conditions[key] = group.members > 1 ? (group.filter, group.members - 1) : nil
+            }
             metrics.clients(state.sessions.count)
         }
     }
@@ -239,6 +256,9 @@ final class ClientHub: Sendable {
     }
 
     var sessions: [ClientSession] { state.withLock { Array($0.sessions.values) } }
+
+    /// Distinct `where=` conditions among connected clients (each evaluated once per event).
+    var conditionGroups: Int { state.withLock { $0.conditions.count } }
 
     /// Refuses new clients from now on and returns the connected ones.
     func beginShutdown() -> [ClientSession] {

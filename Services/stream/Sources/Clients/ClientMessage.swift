@@ -1,4 +1,5 @@
 import EDMEvents
+import EDMRegistry
 
 /// What a client may send: `{"filter": {"types": [...], "buttonId": [...], "deviceType": [...],
 /// "sessionId": "..."}}` replaces its filter (`{"filter": {}}` or `{"filter": null}` clears it).
@@ -6,7 +7,8 @@ import EDMEvents
 enum ClientMessage: Equatable {
     case setFilter(StreamFilter)
 
-    static func parse(_ text: String) -> Result<ClientMessage, ClientMessageError> {
+    /// - Parameter registry: types registered at runtime, accepted in `types` too.
+    static func parse(_ text: String, registry: SchemaRegistry? = nil) -> Result<ClientMessage, ClientMessageError> {
         let value: JSONValue
         do {
             value = try JSONValue.parse(text)
@@ -22,7 +24,7 @@ enum ClientMessage: Equatable {
         guard let fields = filterValue.objectValue else {
             return .failure(ClientMessageError(frame: .error(code: "bad_filter", message: "filter must be an object or null")))
         }
-        var builder = FilterBuilder()
+        var builder = FilterBuilder(registered: registry)
         for (key, field) in fields.sorted(by: { $0.key < $1.key }) {
             let path = "filter.\(key)"
             switch key {

@@ -130,11 +130,14 @@ struct ClientOutbox: Sendable {
     /// when unknown). Never waits: a full lane drops or closes by policy.
     /// `frames`, when given, is every event's frame back to back, and the batch's offsets
     /// increase within each partition (the hub checks).
+    /// `verdicts[i]`, when given, is this client's `where=` conditions evaluated on `events[i]`
+    /// (once for every client with the same conditions).
     mutating func offer(
         _ events: [StreamEvent], slots: [Int], frames: ByteBuffer? = nil, checkpoint: SharedCheckpoint? = nil,
-        now: UInt64 = 0
+        now: UInt64 = 0, verdicts: [Bool]? = nil
     ) -> OfferOutcome {
-        var outcome = frames.flatMap { offerWhole(events, slots: slots, frames: $0) } ?? offerEvents(events, slots: slots)
+        var outcome = frames.flatMap { offerWhole(events, slots: slots, frames: $0, verdicts: verdicts) }
+            ?? offerEvents(events, slots: slots, verdicts: verdicts)
         if let checkpoint, !outcome.closing, closeRequest == nil { offerCheckpoint(checkpoint, outcome: &outcome, now: now) }
         return outcome
     }
@@ -182,12 +185,12 @@ struct ClientOutbox: Sendable {
     /// for all, none a duplicate, all matching its filter (the common case: profiles showed the
     /// reference counting of per-event buffers, per client, as 40% of the server's CPU). Nil
     /// when not, and nothing changed: the batch then goes event by event.
-    private mutating func offerWhole(_ events: [StreamEvent], slots: [Int], frames: ByteBuffer) -> OfferOutcome? {
+    private mutating func offerWhole(_ events: [StreamEvent], slots: [Int], frames: ByteBuffer, verdicts: [Bool]?) -> OfferOutcome? {
         guard phase == .live, closeRequest == nil, !events.isEmpty, liveEventCount + events.count <= capacity else { return nil }
         for (index, event) in events.enumerated() {
             let slot = slots[index]
             if slot >= 0, slot < liveNext.count, event.offset < liveNext[slot] { return nil }
-            guard filter.matches(event) else { return nil }
+            guard filter.matches(event, verdict: verdicts?[index]) else { return nil }
         }
         for (index, event) in events.enumerated() where slots[index] >= 0 {
             let slot = slots[index]
@@ -200,7 +203,7 @@ struct ClientOutbox: Sendable {
         return OfferOutcome(accepted: events.count)
     }
 
-    private mutating func offerEvents(_ events: [StreamEvent], slots: [Int]) -> OfferOutcome {
+    private mutating func offerEvents(_ events: [StreamEvent], slots: [Int], verdicts: [Bool]?) -> OfferOutcome {
         var outcome = OfferOutcome()
         guard closeRequest == nil else { return outcome }
         for (index, event) in events.enumerated() {
@@ -210,7 +213,7 @@ struct ClientOutbox: Sendable {
                 if event.offset < liveNext[slot] { continue }
                 liveNext[slot] = event.offset.saturatingSuccessor
             }
-            guard filter.matches(event) else { continue }
+            guard filter.matches(event, verdict: verdicts?[index]) else { continue }
             if phase == .replaying {
                 if missedWhileReplaying > 0 || liveEventCount >= capacity {
                     if missedWhileReplaying == 0 { clearLive() }

@@ -99,10 +99,12 @@ final class ClientSession: Sendable {
     /// Called by the fan-out for every batch; never waits. When `pump` is true the caller must
     /// schedule `pump()` on `channel.eventLoop` (the hub does so once per loop for all clients).
     func offer(
-        _ events: [StreamEvent], slots: [Int], frames: ByteBuffer?, checkpoint: SharedCheckpoint?, now: UInt64
+        _ events: [StreamEvent], slots: [Int], frames: ByteBuffer?, checkpoint: SharedCheckpoint?, now: UInt64,
+        verdicts: [Bool]? = nil
     ) -> (outcome: ClientOutbox.OfferOutcome, pump: Bool) {
         let (outcome, wake) = state.withLock { state in
-            let outcome = state.outbox.offer(events, slots: slots, frames: frames, checkpoint: checkpoint, now: now)
+            let outcome = state.outbox.offer(
+                events, slots: slots, frames: frames, checkpoint: checkpoint, now: now, verdicts: verdicts)
             if outcome.closing, state.closeRequestedAt == nil {
                 state.closeRequestedAt = DispatchTime.now().uptimeNanoseconds
             }

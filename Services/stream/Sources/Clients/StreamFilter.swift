@@ -1,4 +1,5 @@
 import EDMEvents
+import EDMRegistry
 
 /// Which events one client wants. Each criterion that is set must hold; a criterion about a
 /// field an event does not have excludes that event (`buttonId` selects clicks, `deviceType`
@@ -10,6 +11,9 @@ public struct StreamFilter: Sendable, Equatable {
     public var sessionId: String?
     /// Alert levels (`level=critical`): selects alerts of these levels.
     public var alertLevels: Set<AlertLevel>?
+    /// `where=` conditions on registered types' properties; set at connection, kept when a
+    /// client message changes the other criteria.
+    var condition: WhereFilter?
 
     public init(
         types: Set<String>? = nil, buttonIds: Set<String>? = nil, deviceTypes: Set<DeviceType>? = nil,
@@ -25,6 +29,16 @@ public struct StreamFilter: Sendable, Equatable {
     public static let all = StreamFilter()
 
     func matches(_ event: StreamEvent) -> Bool {
+        matchesCriteria(event) && (condition?.matches(event) ?? true)
+    }
+
+    /// With `verdict` the ``condition``'s result for this event when the hub has evaluated it
+    /// already (once for every client with the same conditions).
+    func matches(_ event: StreamEvent, verdict: Bool?) -> Bool {
+        matchesCriteria(event) && (verdict ?? condition?.matches(event) ?? true)
+    }
+
+    private func matchesCriteria(_ event: StreamEvent) -> Bool {
         if let types, !types.contains(event.type) { return false }
         if let buttonIds {
             guard let buttonId = event.buttonId, buttonIds.contains(buttonId) else { return false }
@@ -47,6 +61,7 @@ public struct StreamFilter: Sendable, Equatable {
         if let deviceTypes { members["deviceType"] = .array(deviceTypes.map(\.rawValue).sorted().map(JSONValue.string)) }
         if let sessionId { members["sessionId"] = .string(sessionId) }
         if let alertLevels { members["level"] = .array(alertLevels.map(\.rawValue).sorted().map(JSONValue.string)) }
+        if let condition { members["where"] = .array(condition.conditions.map { .string($0.text) }) }
         return .object(members)
     }
 }
@@ -63,19 +78,23 @@ struct FilterBuilder {
     private(set) var filter = StreamFilter()
     private(set) var violations: [FilterViolation] = []
     let registry: EventRegistry
+    /// Types registered at runtime (their names; nil: none).
+    let registered: SchemaRegistry?
 
-    init(registry: EventRegistry = .all) {
+    init(registry: EventRegistry = .all, registered: SchemaRegistry? = nil) {
         self.registry = registry
+        self.registered = registered
     }
 
     mutating func setTypes(_ values: [(path: String, value: String)]) {
         var types: Set<String> = []
         for (path, value) in values {
-            if registry.kind(named: value) == nil {
+            if registry.kind(named: value) == nil, registered?.entry(named: value) == nil {
+                let known = registry.typeNames + (registered.map { $0.all.keys.sorted() } ?? [])
                 violations.append(FilterViolation(
                     path: path,
                     message: "unknown event type \(value.debugDescription); known types: "
-                        + registry.typeNames.joined(separator: ", ")))
+                        + known.joined(separator: ", ")))
             } else {
                 types.insert(value)
             }

@@ -11,6 +11,12 @@ public struct StreamConfiguration: Sendable {
     public var names: KafkaNames
     /// Accepted client tokens; empty runs open (with a warning at start-up).
     public var tokens: BearerTokens
+    /// Which types each token reads (scoped and public tokens); setting it sets ``tokens``.
+    public var access = StreamAccess() {
+        didSet { tokens = access.tokens }
+    }
+    /// Most clients at once per public token and client address.
+    public var maxClientsPerPublicAddress: Int = 10
     /// Sends pageload `userAgent` as an empty string (personal data; `deviceType` stays).
     public var redactUserAgent: Bool = true
     /// Events waiting for one client before its overflow policy applies.
@@ -70,8 +76,8 @@ public struct StreamConfiguration: Sendable {
         }
         var configuration = StreamConfiguration(
             listen: try ListenAddress.fromEnvironment(environment, defaultPort: 5003),
-            kafka: kafka, names: names,
-            tokens: BearerTokens(environment: environment, variable: "STREAM_TOKENS"))
+            kafka: kafka, names: names)
+        configuration.access = try StreamAccess.fromEnvironment(environment)
         configuration.redactUserAgent = try environment.boolean("STREAM_REDACT_USER_AGENT", default: true)
         configuration.clientQueueCapacity = try environment.integer("STREAM_QUEUE_SIZE", default: 1000, range: 1...1_000_000)
         if let policy = environment["STREAM_OVERFLOW"] {
@@ -83,6 +89,8 @@ public struct StreamConfiguration: Sendable {
         configuration.maxClients = try environment.integer("STREAM_MAX_CLIENTS", default: 10_000, range: 1...1_000_000)
         configuration.maxClientsPerOwner = try environment.integer(
             "STREAM_MAX_CLIENTS_PER_TOKEN", default: 1_000, range: 1...1_000_000)
+        configuration.maxClientsPerPublicAddress = try environment.integer(
+            "STREAM_MAX_CLIENTS_PER_PUBLIC_ADDRESS", default: 10, range: 1...1_000_000)
         configuration.maxFrameSize = try environment.integer(
             "STREAM_MAX_FRAME_BYTES", default: 64 * 1024, range: 1024...16 * 1024 * 1024)
         configuration.pingInterval = .seconds(
@@ -118,7 +126,15 @@ public struct StreamConfiguration: Sendable {
     public static let variables: [ConfigVariable] =
         StandardConfigVariables.listen(defaultPort: 5003) + StandardConfigVariables.kafka + [
             ConfigVariable(
-                "STREAM_TOKENS", "Comma list of accepted client tokens (Authorization: Bearer or ?token=). Unset: open, with a warning."),
+                "STREAM_TOKENS",
+                "Comma list of accepted client tokens (Authorization: Bearer or ?token=); TOKEN:type+type reads only those types. "
+                    + "Unset (and no public tokens): open, with a warning."),
+            ConfigVariable(
+                "STREAM_PUBLIC_TOKENS", "Comma list of read-only public tokens: they read only STREAM_PUBLIC_TYPES."),
+            ConfigVariable("STREAM_PUBLIC_TYPES", "Comma list of the types public tokens may read (required with STREAM_PUBLIC_TOKENS)."),
+            ConfigVariable(
+                "STREAM_MAX_CLIENTS_PER_PUBLIC_ADDRESS", default: "10",
+                "Most clients at once per public token and client address; more get 429."),
             ConfigVariable("STREAM_REDACT_USER_AGENT", default: "true", "true sends pageload userAgent as \"\"; false sends it."),
             ConfigVariable("STREAM_QUEUE_SIZE", default: "1000", "Events queued per client before its overflow policy applies."),
             ConfigVariable(

@@ -1,27 +1,57 @@
 import EDMEvents
 import EDMKafka
+import EDMRegistry
 import Foundation
 import Hummingbird
 
 /// Turns Kafka messages into `StreamEvent`s with the shared ``EventRecordDecoder``, so clients
 /// see exactly the events stats counts (raw reference-relay payloads included), and skipped
-/// messages carry the same reasons in both services' metrics.
+/// messages carry the same reasons in both services' metrics. Records of types registered at
+/// runtime (topics `<prefix>edm-ui-<type>` of a type the registry knows) are read with
+/// ``RegisteredRecordDecoder``.
 struct EventDecoder: Sendable {
     let records: EventRecordDecoder
     var redactUserAgent: Bool
+    let registry: SchemaRegistry?
+    private let registered = RegisteredRecordDecoder()
+    /// `<prefix>edm-ui-`: a registered type's topic is this and the type's name.
+    private let registeredTopicStart: String
 
-    init(names: KafkaNames, redactUserAgent: Bool) {
+    init(names: KafkaNames, redactUserAgent: Bool, registry: SchemaRegistry? = nil) {
         self.records = EventRecordDecoder(names: names)
         self.redactUserAgent = redactUserAgent
+        self.registry = registry
+        registeredTopicStart = names.prefix + RegisteredType.topicBase(for: "")
+    }
+
+    /// The registered type whose topic `topic` is (nil: not a known registered type's topic).
+    func registeredType(ofTopic topic: String) -> String? {
+        guard let registry, topic.hasPrefix(registeredTopicStart) else { return nil }
+        let name = String(topic.dropFirst(registeredTopicStart.count))
+        return registry.entry(named: name) == nil ? nil : name
     }
 
     func decode(_ message: KafkaMessage) -> Result<StreamEvent, SkipReason> {
         let record = EventRecord(
             topic: message.topic, partition: message.partition, offset: message.offset,
             value: message.value, timestampMilliseconds: message.timestampMilliseconds)
-        return records.decode(record).map {
+        // Built-in topics first, so their events pay nothing for the registry.
+        let decoded = records.decode(record)
+        if case .failure(.unknownTopic) = decoded, let type = registeredType(ofTopic: message.topic) {
+            return registered.decode(message.value, type: type).map {
+                registeredEvent($0, partition: message.topicPartition, offset: message.offset, timestamp: message.timestampMilliseconds)
+            }
+        }
+        return decoded.map {
             event($0, partition: message.topicPartition, offset: message.offset, timestamp: message.timestampMilliseconds)
         }
+    }
+
+    func registeredEvent(_ record: RegisteredRecord, partition: TopicPartition, offset: Int64, timestamp: Int64?) -> StreamEvent {
+        StreamEvent(
+            partition: partition, offset: offset, timestamp: timestamp ?? record.receivedAt, type: record.type,
+            sessionId: record.sessionId, buttonId: nil, deviceType: nil, properties: record.properties,
+            frame: WebSocketWire.textFrame(ByteBuffer(bytes: record.json)))
     }
 
     func event(_ envelope: EventEnvelope, partition: TopicPartition, offset: Int64, timestamp: Int64?) -> StreamEvent {

@@ -17,15 +17,20 @@ final class StreamEvent: Sendable {
     let deviceType: DeviceType?
     /// The level of an alert event (nil for other types).
     let alertLevel: AlertLevel?
+    /// The `properties` of a registered type's event, which `where=` conditions read (nil for
+    /// the built-in types, filtered by their own criteria).
+    let properties: JSONValue?
     /// The canonical event JSON (user agent redacted when configured) as a complete WebSocket
     /// text frame, header included (see `WebSocketWire`).
     let frame: ByteBuffer
 
     init(
         partition: TopicPartition, offset: Int64, timestamp: Int64, type: String, sessionId: String,
-        buttonId: String?, deviceType: DeviceType?, alertLevel: AlertLevel? = nil, frame: ByteBuffer
+        buttonId: String?, deviceType: DeviceType?, alertLevel: AlertLevel? = nil, properties: JSONValue? = nil,
+        frame: ByteBuffer
     ) {
         self.alertLevel = alertLevel
+        self.properties = properties
         self.partition = partition
         self.offset = offset
         self.timestamp = timestamp

@@ -1,6 +1,7 @@
 import EDMCore
 import EDMEvents
 import EDMKafka
+import EDMRegistry
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -14,19 +15,26 @@ import Synchronization
 /// their end (clients start live unless they ask for history). Nothing is committed; a
 /// restarted instance starts at the end again. Partition counts are re-read periodically and the
 /// consumer is rebuilt, from where it was, when a topic gains partitions.
+///
+/// Topics of types registered at runtime join when the registry says their topic exists: the
+/// consumer is rebuilt with them, read from the feed's start time (a type registered while the
+/// feed runs is read from its first event; one registered before behaves like a built-in type,
+/// however late the registry follower learned it).
 final class LiveFeed: Service, Sendable {
     let metadata: KafkaConsumer
     private let configuration: StreamConfiguration
     private let hub: ClientHub
     private let decoder: EventDecoder
     private let metrics: StreamMetrics
+    private let registry: SchemaRegistry?
     private let logger: Logger
     private let current = Mutex<KafkaConsumer?>(nil)
     private let skipLog = Mutex<(last: ContinuousClock.Instant?, suppressed: Int)>((nil, 0))
 
-    init(configuration: StreamConfiguration, hub: ClientHub, decoder: EventDecoder, metrics: StreamMetrics, logger: Logger)
-        throws(KafkaError)
-    {
+    init(
+        configuration: StreamConfiguration, hub: ClientHub, decoder: EventDecoder, metrics: StreamMetrics,
+        registry: SchemaRegistry? = nil, logger: Logger
+    ) throws(KafkaError) {
         var metadataConfiguration = KafkaConsumerConfiguration(subscription: .partitions([]))
         metadataConfiguration.clientID = configuration.clientID(role: "metadata")
         metadataConfiguration.extraProperties = configuration.consumerProperties
@@ -35,7 +43,13 @@ final class LiveFeed: Service, Sendable {
         self.hub = hub
         self.decoder = decoder
         self.metrics = metrics
+        self.registry = registry
         self.logger = logger
+    }
+
+    /// Topics of the registered types whose topic exists.
+    private func registeredTopics() -> [String] {
+        (registry?.readyNames ?? []).map { configuration.names.prefix + RegisteredType.topicBase(for: $0) }
     }
 
     /// Broker reachability for `/ready`.
@@ -58,8 +72,9 @@ final class LiveFeed: Service, Sendable {
     }
 
     private func feed() async {
-        let topics = configuration.names.allTopics
-        guard var (counts, positions) = await waitForStart(topics) else { return }
+        let startTime = Int64(Date().timeIntervalSince1970 * 1000)
+        let topics = configuration.names.allTopics + registeredTopics()
+        guard var (counts, positions) = await waitForStart(topics, startTime: startTime) else { return }
         logger.info(
             "feed starting at the end of every partition",
             metadata: ["topics": "\(topics.joined(separator: ","))", "partitions": "\(positions.count)"])
@@ -78,9 +93,12 @@ final class LiveFeed: Service, Sendable {
             await consumer.close()
             guard let grown, let next = hub.positions else { return }
             do {
-                positions = try await startPositions(counts: grown, known: next)
+                let added = Set(grown.keys).subtracting(counts.keys)
+                positions = try await startPositions(counts: grown, known: next, startTime: startTime, fromStartTime: added)
                 counts = grown
-                logger.notice("partitions added; consumer rebuilt", metadata: ["partitions": "\(positions.count)"])
+                logger.notice(
+                    "partitions added; consumer rebuilt",
+                    metadata: ["partitions": "\(positions.count)", "new_topics": "\(added.sorted().joined(separator: ","))"])
             } catch {
                 logger.error("cannot read watermarks of new partitions", metadata: ["error": "\(error)"])
                 positions = next
@@ -90,17 +108,19 @@ final class LiveFeed: Service, Sendable {
 
     /// Waits until every topic exists and its watermarks are known (logging while not);
     /// nil when cancelled.
-    private func waitForStart(_ topics: [String]) async -> ([String: Int32], [TopicPartition: Int64])? {
+    private func waitForStart(_ topics: [String], startTime: Int64) async -> ([String: Int32], [TopicPartition: Int64])? {
         var delay = Duration.milliseconds(250)
         while !Task.isCancelled {
             do {
                 let counts = try await metadata.partitionCounts(topics: topics)
                 // Topics of derived events (edm-alerts) are optional: a cluster without the alerts
                 // service still streams; they are picked up with the partition refresh when created.
+                // Registered types' topics are optional too (one may have been deleted).
                 let optional = Set(EventRegistry.derivedKinds.map { configuration.names.topic(for: $0) })
+                    .union(registeredTopics())
                 let missing = topics.filter { (counts[$0] ?? 0) <= 0 && !optional.contains($0) }
                 if missing.isEmpty {
-                    return (counts, try await startPositions(counts: counts, known: [:]))
+                    return (counts, try await startPositions(counts: counts, known: [:], startTime: startTime))
                 }
                 logger.warning("waiting for topics", metadata: ["missing": "\(missing.joined(separator: ","))"])
             } catch {
@@ -113,11 +133,24 @@ final class LiveFeed: Service, Sendable {
     }
 
     /// Where to read each partition from: `known` positions kept, new partitions from their
-    /// high watermark (at start-up) or low watermark (added later, so nothing is missed).
-    private func startPositions(counts: [String: Int32], known: [TopicPartition: Int64]) async throws -> [TopicPartition: Int64] {
-        let startTime = Int64(Date().timeIntervalSince1970 * 1000)
+    /// high watermark (at start-up) or low watermark (added later, so nothing is missed), and
+    /// partitions of the topics `fromStartTime` (registered types joining) from the first event
+    /// at or after the feed's start.
+    private func startPositions(
+        counts: [String: Int32], known: [TopicPartition: Int64], startTime: Int64, fromStartTime: Set<String> = []
+    ) async throws -> [TopicPartition: Int64] {
         var positions = known
         var empty: Set<TopicPartition> = []
+        var joining: [TopicPartition: Int64] = [:]
+        for (topic, count) in counts where fromStartTime.contains(topic) {
+            for index in 0..<count { joining[TopicPartition(topic: topic, partition: index)] = startTime }
+        }
+        if !joining.isEmpty {
+            for (partition, offset) in try await metadata.offsets(forTimestamps: joining) where positions[partition] == nil {
+                // -1: nothing at or after the start time; read what comes next.
+                positions[partition] = offset >= 0 ? offset : try await metadata.watermarks(partition).high
+            }
+        }
         for (topic, count) in counts.sorted(by: { $0.key < $1.key }) {
             for index in 0..<count {
                 let partition = TopicPartition(topic: topic, partition: index)
@@ -171,10 +204,29 @@ final class LiveFeed: Service, Sendable {
                 }
                 return nil
             }
+            if let registry {
+                group.addTask { [self] in
+                    // Compares state, not changes: nothing is missed between two consumers.
+                    let changes = registry.changes()
+                    if let joined = await joinedTopics(counts) { return joined }
+                    for await _ in changes {
+                        if let joined = await joinedTopics(counts) { return joined }
+                    }
+                    return nil
+                }
+            }
             let first = await group.next() ?? nil
             group.cancelAll()
             return first
         }
+    }
+
+    /// `counts` with the registered topics that exist now and are not read yet; nil when none.
+    private func joinedTopics(_ counts: [String: Int32]) async -> [String: Int32]? {
+        let new = registeredTopics().filter { counts[$0] == nil }
+        guard !new.isEmpty, let found = try? await metadata.partitionCounts(topics: new) else { return nil }
+        let existing = found.filter { new.contains($0.key) && $0.value > 0 }
+        return existing.isEmpty ? nil : counts.merging(existing) { old, _ in old }
     }
 
     private func publish(_ batch: [KafkaMessage]) {

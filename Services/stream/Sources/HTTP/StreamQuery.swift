@@ -1,6 +1,7 @@
 import EDMCore
 import EDMEvents
 import EDMHTTP
+import EDMRegistry
 import Hummingbird
 import HummingbirdCore
 
@@ -13,13 +14,17 @@ import HummingbirdCore
 /// - `sessionId=<id>`
 /// - `level=warning,critical` (alerts of these levels; use with `types=alert`)
 /// - `last=<N>`, `since=<RFC 3339>` or `resume=<cursor>` (one of them): history first, then live
+/// - `where=properties.plan:pro` (repeated: ANDed; see `WhereCondition`), on registered types
 /// - `token=<token>` (for browsers, which cannot set headers on WebSocket requests)
+///
+/// A token limited to types (`scope`) gets 403 `type_not_allowed` for `types=` outside them, and
+/// only its types without `types=`.
 struct StreamQuery: Sendable, Equatable {
     var filter: StreamFilter
     var replay: ReplayRequest?
 
     static let parameters: Set<String> = [
-        "types", "buttonId", "deviceType", "sessionId", "level", "last", "since", "resume", "token",
+        "types", "buttonId", "deviceType", "sessionId", "level", "last", "since", "resume", "token", "where",
     ]
 
     init(filter: StreamFilter = .all, replay: ReplayRequest? = nil) {
@@ -27,9 +32,15 @@ struct StreamQuery: Sendable, Equatable {
         self.replay = replay
     }
 
-    /// - Throws: `APIError.badRequest` with one detail per problem.
-    init(parameters: FlatDictionary<Substring, Substring>, maxLast: Int) throws(APIError) {
-        var builder = FilterBuilder()
+    /// - Parameters:
+    ///   - registry: types registered at runtime (`types=` and `where=` accept them).
+    ///   - scope: the types the client's token may read (nil: every type).
+    /// - Throws: `APIError.badRequest` with one detail per problem; 403 `type_not_allowed`.
+    init(
+        parameters: FlatDictionary<Substring, Substring>, maxLast: Int, registry: SchemaRegistry? = nil,
+        scope: Set<String>? = nil
+    ) throws(APIError) {
+        var builder = FilterBuilder(registered: registry)
         var details: [APIError.Detail] = []
         for (key, _) in parameters where !Self.parameters.contains(String(key)) {
             details.append(.init(
@@ -51,6 +62,17 @@ struct StreamQuery: Sendable, Equatable {
             builder.setSessionId(String(sessionId), path: "sessionId")
         }
         details += builder.violations.map { APIError.Detail(path: $0.path, message: $0.message) }
+        var filter = builder.filter
+        let wheres = parameters[values: "where"].map(String.init)
+        if !wheres.isEmpty {
+            switch WhereSelection.resolve(wheres, types: filter.types, scope: scope, registry: registry) {
+            case .success(let selection):
+                filter.types = selection.types
+                filter.condition = selection.condition
+            case .failure(let problems):
+                details += problems.details
+            }
+        }
 
         var replay: ReplayRequest?
         let last = parameters[values: "last"]
@@ -86,7 +108,23 @@ struct StreamQuery: Sendable, Equatable {
         guard details.isEmpty else {
             throw .badRequest("invalid stream parameters", details: details)
         }
-        self.init(filter: builder.filter, replay: replay)
+        if let scope { filter.types = try Self.scoped(filter.types, to: scope) }
+        self.init(filter: filter, replay: replay)
+    }
+
+    /// The types a scoped token reads: those asked for, all within `scope` (else 403), or its
+    /// whole scope.
+    static func scoped(_ types: Set<String>?, to scope: Set<String>) throws(APIError) -> Set<String> {
+        guard let types else { return scope }
+        let refused = types.subtracting(scope).sorted()
+        guard refused.isEmpty else {
+            throw APIError(
+                .forbidden, code: "type_not_allowed",
+                message: "this token may read only " + scope.sorted().joined(separator: ", ") + " events; asked for "
+                    + refused.joined(separator: ", "),
+                details: refused.map { APIError.Detail(path: "types", message: "\($0) is not allowed for this token", code: "type_not_allowed") })
+        }
+        return types
     }
 
     private static func commaList(_ values: [Substring], name: String) -> [(path: String, value: String)] {

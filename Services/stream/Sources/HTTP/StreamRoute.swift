@@ -1,4 +1,7 @@
+import EDMEvents
 import EDMHTTP
+import EDMKafka
+import EDMRegistry
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
@@ -11,6 +14,9 @@ struct StreamRoute: Sendable {
     let configuration: StreamConfiguration
     let metrics: StreamMetrics
     let quota: ClientQuota
+    /// Connections per public token and client address.
+    let publicQuota: ClientQuota
+    let registry: SchemaRegistry
 
     static let path: RouterPath = "/v1/stream"
 
@@ -25,7 +31,7 @@ struct StreamRoute: Sendable {
     /// Runs before the upgrade: every refusal here reaches the client as a JSON error with its
     /// status (see `UpgradeRejections`).
     private func admit(_ request: Request, context: StreamRequestContext) async throws -> RouterShouldUpgrade {
-        let query = try StreamQuery(parameters: request.uri.queryParameters, maxLast: configuration.maxReplayCount)
+        let query = try self.query(request)
         guard !hub.isShuttingDown else {
             throw APIError.unavailable("the server is shutting down; reconnect", retryAfterSeconds: 1)
         }
@@ -33,26 +39,59 @@ struct StreamRoute: Sendable {
             throw APIError.unavailable("the event feed is starting; retry shortly", retryAfterSeconds: 2)
         }
         if case .resume(let cursor)? = query.replay {
+            try joiningTopicsCheck(cursor, feed: positions)
             try await ResumeCursorCheck(metadata: replayer.metadata).check(cursor, feed: positions)
         }
         guard hub.reserveSlot() else {
             throw APIError.unavailable("too many clients (at most \(hub.maxClients)); retry later", retryAfterSeconds: 5)
         }
         let owner = Self.owner(of: request, context: context, tokens: configuration.tokens)
-        guard quota.take(owner) else {
+        let isPublic = configuration.access.isPublic(Self.token(request, tokens: configuration.tokens))
+        let quota = isPublic ? publicQuota : quota
+        let quotaOwner = isPublic
+            ? owner + "|" + ClientAddress.of(request, peer: context.channel.remoteAddress?.ipAddress) : owner
+        guard quota.take(quotaOwner) else {
             hub.releaseSlot()
+            let holder = isPublic ? "public token and address" : configuration.tokens.isOpen ? "address" : "token"
             throw APIError(
                 .tooManyRequests, code: "too_many_connections",
-                message: "too many connections for this \(configuration.tokens.isOpen ? "address" : "token") "
-                    + "(at most \(quota.limit)); close one first",
+                message: "too many connections for this \(holder) (at most \(quota.limit)); close one first",
                 headers: [.retryAfter: "5"])
         }
         // The places are held until the connection ends, however it ends.
-        context.channel.closeFuture.whenComplete { [hub, quota] _ in
+        context.channel.closeFuture.whenComplete { [hub, quota, owner = quotaOwner] _ in
             hub.releaseSlot()
             quota.give(owner)
         }
         return .upgrade([:])
+    }
+
+    /// A cursor naming the topic of a type this instance knows but whose topic the feed has not
+    /// joined yet (registered a moment ago) gets 503 with Retry-After: it is served within
+    /// seconds. A topic of no known type stays a `400 foreign_cursor` (`ResumeCursorCheck`).
+    private func joiningTopicsCheck(_ cursor: StreamCursor, feed positions: [TopicPartition: Int64]) throws(APIError) {
+        let served = Set(positions.keys.map(\.topic))
+        let start = configuration.names.prefix + RegisteredType.topicBase(for: "")
+        let joining = cursor.positions.keys.filter { topic in
+            !served.contains(topic) && topic.hasPrefix(start) && registry.entry(named: String(topic.dropFirst(start.count))) != nil
+        }
+        guard joining.isEmpty else {
+            throw .unavailable(
+                "the cursor names \(joining.sorted().joined(separator: ", ")), of a registered type this instance is starting to read; retry",
+                retryAfterSeconds: 1)
+        }
+    }
+
+    /// The query with the types the request's token may read and the registered types known now.
+    private func query(_ request: Request) throws(APIError) -> StreamQuery {
+        try StreamQuery(
+            parameters: request.uri.queryParameters, maxLast: configuration.maxReplayCount, registry: registry,
+            scope: configuration.access.scope(of: Self.token(request, tokens: configuration.tokens)))
+    }
+
+    /// The request's token when the stream checks tokens (verified by the auth middleware).
+    static func token(_ request: Request, tokens: BearerTokens) -> String? {
+        tokens.isOpen ? nil : BearerAuthMiddleware<StreamRequestContext>.token(in: request, allowQuery: true)
     }
 
     /// Whose connection this is: its token (already verified by the auth middleware) when the
@@ -70,8 +109,8 @@ struct StreamRoute: Sendable {
         context: WebSocketRouterContext<StreamRequestContext>
     ) async {
         // Checked in `admit`; parsing again is cheaper than carrying state across the upgrade.
-        guard let query = try? StreamQuery(parameters: context.request.uri.queryParameters, maxLast: configuration.maxReplayCount)
-        else { return }
+        guard let query = try? self.query(context.request) else { return }
+        let scope = configuration.access.scope(of: Self.token(context.request, tokens: configuration.tokens))
         let session = ClientSession(
             id: hub.makeSessionID(),
             outbox: ClientOutbox(capacity: configuration.clientQueueCapacity, policy: configuration.overflowPolicy, filter: query.filter),
@@ -103,7 +142,7 @@ struct StreamRoute: Sendable {
                 return true
             }
             group.addTask {
-                await readMessages(inbound, session: session, logger: logger)
+                await readMessages(inbound, session: session, scope: scope, condition: query.filter.condition, logger: logger)
                 return true
             }
             // The replay finishing is not the end; the writer or reader finishing is.
@@ -114,16 +153,28 @@ struct StreamRoute: Sendable {
         }
     }
 
-    /// Applies `{"filter": ...}` messages; anything else gets an error frame.
-    private func readMessages(_ inbound: WebSocketInboundStream, session: ClientSession, logger: Logger) async {
+    /// Applies `{"filter": ...}` messages (within the token's `scope`, keeping the connection's
+    /// `where=` conditions); anything else gets an error frame.
+    private func readMessages(
+        _ inbound: WebSocketInboundStream, session: ClientSession, scope: Set<String>?, condition: WhereFilter?, logger: Logger
+    ) async {
         do {
             for try await message in inbound.messages(maxSize: configuration.maxFrameSize) {
                 guard case .text(let text) = message else {
                     session.sendControl(.error(code: "unknown_message", message: "binary messages are not understood; send JSON text"))
                     continue
                 }
-                switch ClientMessage.parse(text) {
-                case .success(.setFilter(let filter)):
+                switch ClientMessage.parse(text, registry: registry) {
+                case .success(.setFilter(var filter)):
+                    filter.condition = condition
+                    if let scope {
+                        do {
+                            filter.types = try StreamQuery.scoped(filter.types, to: scope)
+                        } catch {
+                            session.sendControl(.error(code: "type_not_allowed", message: error.message))
+                            continue
+                        }
+                    }
                     session.setFilter(filter)
                 case .failure(let error):
                     session.sendControl(error.frame)

@@ -113,7 +113,7 @@ extension RegistryFollower {
     /// rebalance). The live follower then reads from the beginning again; applying is idempotent.
     public static func catchUp(
         connection: KafkaConnection, prefix: String, registry: SchemaRegistry, clientID: String, logger: Logger,
-        timeout: Duration = .seconds(5)
+        timeout: Duration = .seconds(10)
     ) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         let topic = prefix + RegisteredType.registryTopicBase

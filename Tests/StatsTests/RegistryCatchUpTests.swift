@@ -27,7 +27,7 @@ struct RegistryCatchUpTests {
 
         let registry = SchemaRegistry()
         let complete = await RegistryFollower.catchUp(
-            connection: connection, prefix: "", registry: registry, clientID: "test-registry", logger: Logger(label: "test"))
+            connection: connection, prefix: "", registry: registry, clientID: "test-registry", logger: Logger(label: "test"), timeout: .seconds(30))
         #expect(complete)
         #expect(registry.entry(named: "signup")?.versions.map(\.version) == [1, 2])
         #expect(registry.readyNames == ["signup"])
@@ -40,7 +40,7 @@ struct RegistryCatchUpTests {
         let registry = SchemaRegistry()
         let complete = await RegistryFollower.catchUp(
             connection: KafkaConnection(bootstrapServers: [broker.bootstrapServers]), prefix: "", registry: registry,
-            clientID: "test-registry", logger: Logger(label: "test"))
+            clientID: "test-registry", logger: Logger(label: "test"), timeout: .seconds(30))
         #expect(complete)
         #expect(registry.all.isEmpty)
     }

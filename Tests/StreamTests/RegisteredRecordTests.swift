@@ -4,20 +4,19 @@ import Testing
 
 @Suite("Records of registered types: the envelope is checked, the stored bytes delivered")
 struct RegisteredRecordTests {
-    let decoder = RegisteredRecordDecoder()
 
     @Test("what the relay writes decodes with its properties; anything else is skipped with a reason")
     func decoding() throws {
         let type = SignupType.type()
         let (id, message) = SignupType.event(type, accountId: "a1", plan: "pro", amount: 150)
-        let record = try decoder.decode(message.value, type: "signup").get()
+        let record = try RegisteredRecordDecoder.decode(message.value, type: "signup").get()
         #expect(record.id.uuidString.lowercased() == id)
         #expect(record.typeVersion == 1)
         #expect(record.properties["plan"] == "pro")
         #expect(try JSONValue.parse(Data(record.json)) == JSONValue.parse(Data(message.value ?? [])))
 
         func reason(_ bytes: [UInt8]?, type: String = "signup") -> SkipReason? {
-            guard case .failure(let reason) = decoder.decode(bytes, type: type) else { return nil }
+            guard case .failure(let reason) = RegisteredRecordDecoder.decode(bytes, type: type) else { return nil }
             return reason
         }
         let stored = try JSONValue.parse(Data(message.value ?? []))

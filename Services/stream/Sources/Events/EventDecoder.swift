@@ -13,7 +13,6 @@ struct EventDecoder: Sendable {
     let records: EventRecordDecoder
     var redactUserAgent: Bool
     let registry: SchemaRegistry?
-    private let registered = RegisteredRecordDecoder()
     /// `<prefix>edm-ui-`: a registered type's topic is this and the type's name.
     private let registeredTopicStart: String
 
@@ -38,7 +37,7 @@ struct EventDecoder: Sendable {
         // Built-in topics first, so their events pay nothing for the registry.
         let decoded = records.decode(record)
         if case .failure(.unknownTopic) = decoded, let type = registeredType(ofTopic: message.topic) {
-            return registered.decode(message.value, type: type).map {
+            return RegisteredRecordDecoder.decode(message.value, type: type).map {
                 registeredEvent($0, partition: message.topicPartition, offset: message.offset, timestamp: message.timestampMilliseconds)
             }
         }
@@ -49,8 +48,8 @@ struct EventDecoder: Sendable {
 
     func registeredEvent(_ record: RegisteredRecord, partition: TopicPartition, offset: Int64, timestamp: Int64?) -> StreamEvent {
         StreamEvent(
-            partition: partition, offset: offset, timestamp: timestamp ?? record.receivedAt, type: record.type,
-            sessionId: record.sessionId, buttonId: nil, deviceType: nil, properties: record.properties,
+            partition: partition, offset: offset, timestamp: timestamp ?? record.receivedAtMilliseconds, type: record.type,
+            sessionId: record.sessionId, buttonId: nil, deviceType: nil, properties: .object(record.properties),
             frame: WebSocketWire.textFrame(ByteBuffer(bytes: record.json)))
     }
 

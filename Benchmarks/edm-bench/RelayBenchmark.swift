@@ -24,7 +24,7 @@ struct RelayBenchmark {
     /// The relay's `linger.ms` (its KAFKA_LINGER_MS default unless overridden above), which the
     /// raw producer uses too.
     var relayLinger: Duration {
-        .milliseconds(relayEnvironment["KAFKA_LINGER_MS"].flatMap(Int.init) ?? 1)
+        .milliseconds(relayEnvironment["KAFKA_LINGER_MS"].flatMap(Int.init) ?? 0)
     }
     static let rounds = 3
 

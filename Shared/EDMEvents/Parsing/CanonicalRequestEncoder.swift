@@ -122,7 +122,7 @@ private struct CanonicalRequestEncoder {
         var json: [UInt8] = []
         json.reserveCapacity(384)
         json += #"{"id":""#.utf8
-        Self.appendLowercase(id, to: &json)
+        id.appendLowercase(to: &json)
         json += #"","occurredAt":""#.utf8
         EventTimestamp.append(milliseconds: occurred, to: &json)
         json += #"","properties":"#.utf8
@@ -206,19 +206,6 @@ private struct CanonicalRequestEncoder {
         member("type", members.type)
         output.append(UInt8(ascii: "}"))
         return output
-    }
-
-    static func appendLowercase(_ id: UUID, to output: inout [UInt8]) {
-        let digits: StaticString = "0123456789abcdef"
-        withUnsafeBytes(of: id.uuid) { raw in
-            for (position, byte) in raw.enumerated() {
-                if position == 4 || position == 6 || position == 8 || position == 10 { output.append(UInt8(ascii: "-")) }
-                digits.withUTF8Buffer { hex in
-                    output.append(hex[Int(byte >> 4)])
-                    output.append(hex[Int(byte & 0x0F)])
-                }
-            }
-        }
     }
 }
 

@@ -90,7 +90,7 @@ private struct RegisteredRequestEncoder {
         var json: [UInt8] = []
         json.reserveCapacity(bytes.count + 160)
         json += Self.idKey
-        Self.appendLowercase(eventID, to: &json)
+        eventID.appendLowercase(to: &json)
         json += Self.occurredAtKey
         EventTimestamp.append(milliseconds: EventTimestamp.milliseconds(from: occurredAt), to: &json)
         json += Self.propertiesKey
@@ -118,18 +118,6 @@ private struct RegisteredRequestEncoder {
     static let receivedAtKey = Array(#"},"receivedAt":""#.utf8)
     static let sessionKey = Array(#"","schemaVersion":1,"sessionId":"#.utf8)
 
-    static func appendLowercase(_ id: UUID, to output: inout [UInt8]) {
-        let digits: StaticString = "0123456789abcdef"
-        withUnsafeBytes(of: id.uuid) { raw in
-            digits.withUTF8Buffer { hex in
-                for (position, byte) in raw.enumerated() {
-                    if position == 4 || position == 6 || position == 8 || position == 10 { output.append(UInt8(ascii: "-")) }
-                    output.append(hex[Int(byte >> 4)])
-                    output.append(hex[Int(byte & 0x0F)])
-                }
-            }
-        }
-    }
 
     /// Each declared field's value (by position in `fast.fields`), when every member is a
     /// declared field whose value passes its checks and every required field is present.

@@ -18,7 +18,7 @@ struct ConfigurationTests {
         #expect(configuration.cors == .disabled)
         #expect(configuration.limits == .default)
         #expect(configuration.ackTimeout == .seconds(5))
-        #expect(configuration.linger == .milliseconds(1))
+        #expect(configuration.linger == .zero)
         #expect(configuration.rateLimit == nil)
         #expect(configuration.logLevel == .info)
         #expect(!configuration.legacyRoutesOpen)
@@ -31,7 +31,7 @@ struct ConfigurationTests {
             "PORT": "5001", "HOST": "127.0.0.1", "KAFKA_URL": "kafka://b1:9092,kafka://b2:9092",
             "KAFKA_PREFIX": "columbia-123.", "API_KEYS": "a, b", "LEGACY_ROUTES_OPEN": "true",
             "CORS_ALLOWED_ORIGINS": "https://shop.example.com", "MAX_BODY_BYTES": "4096", "MAX_BATCH_EVENTS": "10",
-            "ACK_TIMEOUT_MS": "2500", "KAFKA_LINGER_MS": "0", "RATE_LIMIT_PER_MINUTE": "600", "RATE_LIMIT_BURST": "20", "LOG_LEVEL": "WARNING",
+            "ACK_TIMEOUT_MS": "2500", "KAFKA_LINGER_MS": "2", "RATE_LIMIT_PER_MINUTE": "600", "RATE_LIMIT_BURST": "20", "LOG_LEVEL": "WARNING",
         ]))
         #expect(configuration.listen.port == 5001)
         #expect(configuration.listen.host == "127.0.0.1")
@@ -49,7 +49,7 @@ struct ConfigurationTests {
         #expect(configuration.producerConfiguration.deliveryTimeout == .milliseconds(2500))
         #expect(configuration.producerConfiguration.enqueueTimeout == .seconds(1))
         #expect(configuration.producerConfiguration.idempotent)
-        #expect(configuration.producerConfiguration.linger == .zero)
+        #expect(configuration.producerConfiguration.linger == .milliseconds(2))
     }
 
     @Test("errors name the variable", arguments: [

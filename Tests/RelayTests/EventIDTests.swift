@@ -66,3 +66,14 @@ struct EventIDTests {
         }
     }
 }
+
+@Suite("Random pool")
+struct RandomPoolTests {
+    @Test("words drawn across several refills are distinct and not all zero")
+    func distinctAcrossRefills() {
+        let pool = RandomPool()
+        let words = (0..<2_000).map { _ in pool.next() }
+        #expect(Set(words).count == words.count)
+        #expect(words.contains { $0 != 0 })
+    }
+}

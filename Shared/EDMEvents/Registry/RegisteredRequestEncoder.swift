@@ -18,7 +18,7 @@ extension RegisteredEventParser {
             body.withUnsafeBytes { raw -> [RegisteredEvent]? in
                 let buffer = raw.bindMemory(to: UInt8.self)
                 var encoder = RegisteredRequestEncoder(
-                    scanner: RegisteredScanner(bytes: JSONBytes(buffer: buffer)), parser: self,
+                    scanner: RequestCursor(bytes: JSONBytes(buffer: buffer)), parser: self,
                     receivedAt: EventTimestamp.rounded(receivedAt), lookup: lookup)
                 return encoder.request(maxEvents: maxEvents)
             }
@@ -27,7 +27,7 @@ extension RegisteredEventParser {
 }
 
 private struct RegisteredRequestEncoder {
-    var scanner: RegisteredScanner
+    var scanner: RequestCursor
     let parser: RegisteredEventParser
     let receivedAt: Date
     let lookup: (String) -> CompiledType?
@@ -60,7 +60,7 @@ private struct RegisteredRequestEncoder {
     }
 
     mutating func event() -> RegisteredEvent? {
-        guard let members = scanner.object(), let typeText = members.type, let occurredText = members.occurredAt,
+        guard let members = scanner.envelope(FlatProperties.self), let typeText = members.type, let occurredText = members.occurredAt,
             let sessionText = members.sessionId, let properties = members.properties
         else { return nil }
         let bytes = scanner.bytes
@@ -90,7 +90,7 @@ private struct RegisteredRequestEncoder {
         var json: [UInt8] = []
         json.reserveCapacity(bytes.count + 160)
         json += Self.idKey
-        Self.appendLowercase(eventID, to: &json)
+        eventID.appendLowercase(to: &json)
         json += Self.occurredAtKey
         EventTimestamp.append(milliseconds: EventTimestamp.milliseconds(from: occurredAt), to: &json)
         json += Self.propertiesKey
@@ -118,25 +118,13 @@ private struct RegisteredRequestEncoder {
     static let receivedAtKey = Array(#"},"receivedAt":""#.utf8)
     static let sessionKey = Array(#"","schemaVersion":1,"sessionId":"#.utf8)
 
-    static func appendLowercase(_ id: UUID, to output: inout [UInt8]) {
-        let digits: StaticString = "0123456789abcdef"
-        withUnsafeBytes(of: id.uuid) { raw in
-            digits.withUTF8Buffer { hex in
-                for (position, byte) in raw.enumerated() {
-                    if position == 4 || position == 6 || position == 8 || position == 10 { output.append(UInt8(ascii: "-")) }
-                    output.append(hex[Int(byte >> 4)])
-                    output.append(hex[Int(byte & 0x0F)])
-                }
-            }
-        }
-    }
 
     /// Each declared field's value (by position in `fast.fields`), when every member is a
     /// declared field whose value passes its checks and every required field is present.
-    static func check(_ members: [RegisteredScanner.Member], _ fast: FastFields, _ bytes: JSONBytes)
-        -> [RegisteredScanner.Member?]?
+    static func check(_ members: [FlatProperties.Member], _ fast: FastFields, _ bytes: JSONBytes)
+        -> [FlatProperties.Member?]?
     {
-        var order = [RegisteredScanner.Member?](repeating: nil, count: fast.fields.count)
+        var order = [FlatProperties.Member?](repeating: nil, count: fast.fields.count)
         var required = 0
         for member in members {
             guard let index = fast.fields.firstIndex(where: { bytes.slice(member.key.range).elementsEqual($0.name) }),
@@ -150,7 +138,7 @@ private struct RegisteredRequestEncoder {
         return required == fast.requiredCount ? order : nil
     }
 
-    static func accepts(_ value: RegisteredScanner.Value, _ kind: FastFields.Kind, _ bytes: JSONBytes) -> Bool {
+    static func accepts(_ value: FlatProperties.Value, _ kind: FastFields.Kind, _ bytes: JSONBytes) -> Bool {
         switch (value, kind) {
         case (.text(let text), .string(let min, let max, let format)):
             guard (min...max).contains(text.scalars), bytes.isWellFormed(text) else { return false }
@@ -173,12 +161,9 @@ private struct RegisteredRequestEncoder {
     }
 }
 
-/// A cursor over a request body of registered events: JSON with whitespace, but only the
-/// shapes the fast path handles.
-struct RegisteredScanner {
-    let bytes: JSONBytes
-    var index = 0
-
+/// A registered flat type's `properties`: members whose values are strings without escapes,
+/// integer literals or booleans, each kept with its bytes (its own canonical JSON).
+enum FlatProperties: RequestPropertiesScan {
     enum Value {
         case text(ByteText)
         /// An integer literal without sign quirks (`-0`) or more than 18 digits.
@@ -193,116 +178,52 @@ struct RegisteredScanner {
         let range: Range<Int>
     }
 
-    struct Envelope {
-        var id: ByteText?
-        var type: ByteText?
-        var occurredAt: ByteText?
-        var sessionId: ByteText?
-        var schemaVersion = false
-        var properties: [Member]?
-    }
-
-    var atEnd: Bool { index == bytes.count }
-
-    mutating func skipWhitespace() {
-        while index < bytes.count {
-            switch bytes[index] {
-            case 0x20, 0x0A, 0x0D, 0x09: index += 1
-            default: return
-            }
-        }
-    }
-
-    mutating func take(_ byte: UInt8) -> Bool {
-        skipWhitespace()
-        guard index < bytes.count, bytes[index] == byte else { return false }
-        index += 1
-        return true
-    }
-
-    mutating func text() -> ByteText? {
-        skipWhitespace()
-        guard let (text, end) = bytes.text(at: index) else { return nil }
-        index = end
-        return text
-    }
-
-    mutating func object() -> Envelope? {
-        guard take(UInt8(ascii: "{")) else { return nil }
-        var envelope = Envelope()
-        repeat {
-            guard let key = text(), key.isASCII, take(UInt8(ascii: ":")) else { return nil }
-            switch key.range.count {
-            case 2 where bytes.equals(key, "id"):
-                guard envelope.id == nil, let value = text() else { return nil }
-                envelope.id = value
-            case 4 where bytes.equals(key, "type"):
-                guard envelope.type == nil, let value = text() else { return nil }
-                envelope.type = value
-            case 10 where bytes.equals(key, "occurredAt"):
-                guard envelope.occurredAt == nil, let value = text() else { return nil }
-                envelope.occurredAt = value
-            case 9 where bytes.equals(key, "sessionId"):
-                guard envelope.sessionId == nil, let value = text() else { return nil }
-                envelope.sessionId = value
-            case 10 where bytes.equals(key, "properties"):
-                guard envelope.properties == nil, let value = properties() else { return nil }
-                envelope.properties = value
-            case 13 where bytes.equals(key, "schemaVersion"):
-                skipWhitespace()
-                guard !envelope.schemaVersion, index < bytes.count, bytes[index] == UInt8(ascii: "1") else { return nil }
-                index += 1
-                envelope.schemaVersion = true
-            default:
-                return nil
-            }
-        } while take(UInt8(ascii: ","))
-        guard take(UInt8(ascii: "}")) else { return nil }
-        return envelope
-    }
-
-    mutating func properties() -> [Member]? {
-        guard take(UInt8(ascii: "{")) else { return nil }
+    static func scan(_ cursor: inout RequestCursor) -> [Member]? {
+        guard cursor.take(UInt8(ascii: "{")) else { return nil }
         var members: [Member] = []
-        if take(UInt8(ascii: "}")) { return members }
+        if cursor.take(UInt8(ascii: "}")) { return members }
         repeat {
-            guard let key = text(), take(UInt8(ascii: ":")) else { return nil }
-            skipWhitespace()
-            let start = index
-            guard let value = value() else { return nil }
-            members.append(Member(key: key, value: value, range: start..<index))
-        } while take(UInt8(ascii: ","))
-        guard take(UInt8(ascii: "}")) else { return nil }
+            guard let key = cursor.text(), cursor.take(UInt8(ascii: ":")) else { return nil }
+            cursor.skipWhitespace()
+            let start = cursor.index
+            guard let value = value(&cursor) else { return nil }
+            members.append(Member(key: key, value: value, range: start..<cursor.index))
+        } while cursor.take(UInt8(ascii: ","))
+        guard cursor.take(UInt8(ascii: "}")) else { return nil }
         return members
     }
 
-    private mutating func value() -> Value? {
-        guard index < bytes.count else { return nil }
-        switch bytes[index] {
+    private static func value(_ cursor: inout RequestCursor) -> Value? {
+        guard cursor.index < cursor.bytes.count else { return nil }
+        switch cursor.bytes[cursor.index] {
         case UInt8(ascii: "\""):
-            return text().map(Value.text)
+            return cursor.text().map(Value.text)
         case UInt8(ascii: "t"):
-            return literal("true") ? .boolean : nil
+            return literal("true", &cursor) ? .boolean : nil
         case UInt8(ascii: "f"):
-            return literal("false") ? .boolean : nil
+            return literal("false", &cursor) ? .boolean : nil
         case UInt8(ascii: "-"), 0x30...0x39:
-            return integer().map(Value.integer)
+            return integer(&cursor).map(Value.integer)
         default:
             return nil
         }
     }
 
-    private mutating func literal(_ word: StaticString) -> Bool {
+    private static func literal(_ word: StaticString, _ cursor: inout RequestCursor) -> Bool {
         let count = word.utf8CodeUnitCount
-        guard index + count <= bytes.count,
-            bytes.slice(index..<(index + count)).elementsEqual(UnsafeBufferPointer(start: word.utf8Start, count: count))
+        let bytes = cursor.bytes
+        guard cursor.index + count <= bytes.count,
+            bytes.slice(cursor.index..<(cursor.index + count)).elementsEqual(UnsafeBufferPointer(start: word.utf8Start, count: count))
         else { return false }
-        index += count
+        cursor.index += count
         return true
     }
 
     /// `-?(0|[1-9][0-9]*)` of at most 18 digits, not followed by a fraction or exponent.
-    private mutating func integer() -> Int64? {
+    private static func integer(_ cursor: inout RequestCursor) -> Int64? {
+        let bytes = cursor.bytes
+        var index = cursor.index
+        defer { cursor.index = index }
         let negative = bytes[index] == UInt8(ascii: "-")
         if negative { index += 1 }
         var value: Int64 = 0

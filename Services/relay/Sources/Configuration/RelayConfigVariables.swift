@@ -36,9 +36,9 @@ public enum RelayConfigVariables {
                 "How long a request waits for the broker to acknowledge its events before answering 503 "
                     + "(the producer's message timeout; a full local queue adds at most 1 s)."),
             ConfigVariable(
-                "KAFKA_LINGER_MS", default: "1",
+                "KAFKA_LINGER_MS", default: "0",
                 "How long the producer gathers messages into one broker request; it adds to every answer's "
-                    + "latency, and concurrent requests share broker requests anyway."),
+                    + "latency, and messages that arrive while a broker request is in flight share the next one anyway."),
             ConfigVariable(
                 "RATE_LIMIT_PER_MINUTE", default: "0",
                 "Event POSTs allowed per minute per API key (per client address when no key is sent); "

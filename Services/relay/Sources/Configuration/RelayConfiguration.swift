@@ -25,7 +25,9 @@ public struct RelayConfiguration: Sendable {
     /// How long a request waits for the broker's acknowledgement; also the producer's message timeout.
     public var ackTimeout: Duration
     /// How long the producer waits to fill a batch (`linger.ms`). Every request waits for its ack,
-    /// so this adds to each answer's latency; concurrent requests still share broker requests.
+    /// so this adds to each answer's latency. 0 by default: messages enqueued while a broker
+    /// request is in flight still go out together in the next one, and a 1 ms linger made
+    /// single-event requests latency-bound (5.0k vs 8.4k req/s at 16 connections, same CPU per request).
     public var linger: Duration
     /// nil: no rate limit.
     public var rateLimit: RateLimit?
@@ -39,7 +41,7 @@ public struct RelayConfiguration: Sendable {
         listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 0), kafka: KafkaConnection,
         apiKeys: BearerTokens = BearerTokens([]), legacyRoutesOpen: Bool = false,
         cors: CORSPolicy = .disabled, limits: IngestLimits = .default, ackTimeout: Duration = .seconds(5),
-        linger: Duration = .milliseconds(1),
+        linger: Duration = .zero,
         rateLimit: RateLimit? = nil, logLevel: Logger.Level = .info, noopRoute: Bool = false,
         adminKeys: BearerTokens = BearerTokens([]), registeredTopicPartitions: Int = 8, keyScopes: KeyScopes = KeyScopes()
     ) throws(ConfigError) {
@@ -93,7 +95,7 @@ public struct RelayConfiguration: Sendable {
                 maxBatchEvents: try environment.integer(
                     "MAX_BATCH_EVENTS", default: IngestLimits.default.maxBatchEvents, range: 1...100_000)),
             ackTimeout: .milliseconds(try environment.integer("ACK_TIMEOUT_MS", default: 5000, range: 100...300_000)),
-            linger: .milliseconds(try environment.integer("KAFKA_LINGER_MS", default: 1, range: 0...1000)),
+            linger: .milliseconds(try environment.integer("KAFKA_LINGER_MS", default: 0, range: 0...1000)),
             rateLimit: rateLimit,
             logLevel: logLevel,
             adminKeys: BearerTokens(environment: environment, variable: "ADMIN_API_KEYS"),

@@ -32,9 +32,12 @@ resource "heroku_app" "relay" {
     var.relay_cors_allowed_origins == "" ? {} : { CORS_ALLOWED_ORIGINS = var.relay_cors_allowed_origins },
   )
 
-  sensitive_config_vars = {
-    API_KEYS = join(",", var.relay_api_keys)
-  }
+  sensitive_config_vars = merge(
+    {
+      API_KEYS = join(",", var.relay_api_keys)
+    },
+    length(var.relay_admin_api_keys) == 0 ? {} : { ADMIN_API_KEYS = join(",", var.relay_admin_api_keys) },
+  )
 }
 
 resource "heroku_app" "stats" {
@@ -88,11 +91,15 @@ resource "heroku_app" "stream" {
     EDM_SERVICE              = "stream"
     LOG_LEVEL                = var.log_level
     STREAM_REDACT_USER_AGENT = tostring(var.stream_redact_user_agent)
+    STREAM_PUBLIC_TYPES      = join(",", var.stream_public_types)
   }
 
-  sensitive_config_vars = {
-    STREAM_TOKENS = join(",", var.stream_tokens)
-  }
+  sensitive_config_vars = merge(
+    {
+      STREAM_TOKENS = join(",", var.stream_tokens)
+    },
+    length(var.stream_public_tokens) == 0 ? {} : { STREAM_PUBLIC_TOKENS = join(",", var.stream_public_tokens) },
+  )
 }
 
 locals {

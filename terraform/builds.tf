@@ -21,6 +21,7 @@ resource "heroku_build" "service" {
     heroku_addon_attachment.stats_kafka,
     heroku_addon_attachment.stream_kafka,
     terraform_data.kafka_topic,
+    terraform_data.kafka_registry_topic,
     terraform_data.kafka_consumer_group,
   ]
 }

@@ -53,6 +53,28 @@ resource "terraform_data" "kafka_topic" {
   depends_on = [terraform_data.kafka_ready]
 }
 
+# The schema registry's topic (RegisteredType.registryTopicBase): one partition, so every reader
+# sees registrations in one order, and compacted. Registered types' own topics are created by
+# the relay, or where the plan refuses that, by the operator with the command the registration
+# answers with.
+resource "terraform_data" "kafka_registry_topic" {
+  triggers_replace = [heroku_addon.kafka.id]
+
+  provisioner "local-exec" {
+    interpreter = ["/bin/sh", "-c"]
+    command     = <<-EOT
+      if heroku kafka:topics:info edm-schemas "$KAFKA_ADDON" --app "$KAFKA_APP" >/dev/null 2>&1; then
+        echo "topic edm-schemas exists; kept as it is"
+      else
+        heroku kafka:topics:create edm-schemas "$KAFKA_ADDON" --app "$KAFKA_APP" --partitions 1 --compaction
+      fi
+    EOT
+    environment = local.kafka_cli_environment
+  }
+
+  depends_on = [terraform_data.kafka_ready]
+}
+
 # On dedicated plans the CLI answers that groups need no creating and succeeds.
 resource "terraform_data" "kafka_consumer_group" {
   for_each         = toset(local.kafka_consumer_groups)

@@ -136,6 +136,18 @@ variable "relay_api_keys" {
   }
 }
 
+variable "relay_admin_api_keys" {
+  description = "ADMIN_API_KEYS of relay: keys that may register event types (POST /v1/schemas/{type}); empty: registration refused."
+  type        = list(string)
+  default     = []
+  sensitive   = true
+
+  validation {
+    condition     = alltrue([for key in var.relay_admin_api_keys : length(key) >= 16 && !strcontains(key, ",")])
+    error_message = "relay_admin_api_keys must each be at least 16 characters and without commas."
+  }
+}
+
 variable "relay_legacy_routes_open" {
   description = "LEGACY_ROUTES_OPEN of relay: true lets the reference storefront post to /produceClickMessage and /producePageLoad without a key."
   type        = bool
@@ -229,6 +241,24 @@ variable "stream_tokens" {
     condition     = length(var.stream_tokens) > 0 && alltrue([for token in var.stream_tokens : length(token) >= 16 && !strcontains(token, ",")])
     error_message = "stream_tokens needs at least one token, each at least 16 characters and without commas."
   }
+}
+
+variable "stream_public_tokens" {
+  description = "STREAM_PUBLIC_TOKENS of stream: read-only tokens for public consumers (may ship in a web page); they read only stream_public_types."
+  type        = list(string)
+  default     = []
+  sensitive   = true
+
+  validation {
+    condition     = alltrue([for token in var.stream_public_tokens : length(token) >= 16 && !strcontains(token, ",")])
+    error_message = "stream_public_tokens must each be at least 16 characters and without commas."
+  }
+}
+
+variable "stream_public_types" {
+  description = "STREAM_PUBLIC_TYPES of stream: the event types public tokens may read."
+  type        = list(string)
+  default     = []
 }
 
 variable "stream_redact_user_agent" {

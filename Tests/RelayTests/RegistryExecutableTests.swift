@@ -101,6 +101,11 @@ struct RegistryExecutableTests {
         let scoped = try await Self.request(.post, port: secondPort, "/v1/events", body: click, key: Self.signupKey)
         #expect(scoped.status == 403)
         #expect(scoped.json["error"]?["code"] == "type_not_allowed")
+        // An unknown type's 422 lists the registered types next to the built-in ones.
+        let unknown = try await Self.request(.post, port: secondPort, "/v1/events", body: click.replacingOccurrences(of: "\"click\"", with: "\"signin\""))
+        #expect(unknown.status == 422)
+        let unknownMessage = unknown.json["error"]?["details"]?.arrayValue?.first?["message"]?.stringValue ?? ""
+        #expect(unknownMessage.contains("click") && unknownMessage.hasSuffix(", signup"), "\(unknown.body)")
 
         let invalid = try await Self.request(
             .post, port: secondPort, "/v1/events",

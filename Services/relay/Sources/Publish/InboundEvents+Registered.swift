@@ -53,7 +53,7 @@ extension InboundEvents {
                         found = storageProblems(id: event.id, sentOwnID: element["id"] != nil, bytes: event.json.count)
                         if found.isEmpty { events.append(.registered(event)) }
                     case .failure(let failure):
-                        found = failure.violations
+                        found = failure.violations.map(namingRegisteredTypes)
                     }
                 }
                 if !found.isEmpty { rejectedTypes.append(RelayMetrics.registeredType) }
@@ -69,7 +69,7 @@ extension InboundEvents {
                     found = storageProblems(id: envelope.id, sentOwnID: element["id"] != nil, bytes: event.json.count)
                     if found.isEmpty { events.append(.builtIn(event)) }
                 case .failure(let failure):
-                    found = failure.violations
+                    found = failure.violations.map(namingRegisteredTypes)
                 }
                 if !found.isEmpty { rejectedTypes.append(claimedType(of: element)) }
             }

@@ -133,7 +133,7 @@ struct InboundEvents: Sendable {
                     events.append(event)
                 }
             case .failure(let failure):
-                found = failure.violations
+                found = failure.violations.map(namingRegisteredTypes)
             }
             guard !found.isEmpty else { continue }
             rejectedTypes.append(type ?? claimedType(of: element))
@@ -160,6 +160,13 @@ struct InboundEvents: Sendable {
             return RelayMetrics.unknownType
         }
         return claimed
+    }
+
+    /// An unknown type's violation lists the built-in types (the shared parser knows only
+    /// those); the relay adds the registered types it accepts now.
+    func namingRegisteredTypes(_ violation: Violation) -> Violation {
+        guard violation.code == .unknownType, let names = registry?.readyNames, !names.isEmpty else { return violation }
+        return Violation(path: violation.path, code: .unknownType, message: violation.message + ", " + names.joined(separator: ", "))
     }
 
     static func unprocessable(_ violations: [Violation]) -> APIError {

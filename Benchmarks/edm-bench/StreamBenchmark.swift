@@ -34,6 +34,11 @@ struct StreamBenchmark {
     var fetchWaitMilliseconds = 5
     /// Also run 500 clients with the service default (100 ms) to show the mock's fetch wait.
     var compareDefaultFetchWait = true
+    /// Also run this many clients with one `where=` condition every event meets, so the row
+    /// compares with the unfiltered one: the cost of filtering, evaluated once per event for
+    /// all clients sharing the condition (0 skips the run).
+    var filteredClients = 500
+    static let filteredPath = "/v1/stream?types=click&where=properties.buttonId%21%3Dnone"
     var logger = Logger(label: "edm-bench.stream")
 
     /// KAFKA_PREFIX of this run's topics, so they are fresh on a shared broker.
@@ -75,13 +80,14 @@ struct StreamBenchmark {
         }
         // Other processes on the machine change every figure here: show how busy it was.
         report.append(BenchRow(name: "stream: machine load average (1 min) before the runs", ours: Self.loadAverage()))
-        var runs = clientCounts.map { ($0, fetchWaitMilliseconds, eventsPerSecond) }
-        if compareDefaultFetchWait { runs.append((500, 100, eventsPerSecond)) }
+        var runs = clientCounts.map { ($0, fetchWaitMilliseconds, eventsPerSecond, false) }
+        if compareDefaultFetchWait { runs.append((500, 100, eventsPerSecond, false)) }
+        if filteredClients > 0 { runs.append((filteredClients, fetchWaitMilliseconds, eventsPerSecond, true)) }
         // The swarm and the server each hold one descriptor per client, plus their own.
         let openFiles = OpenFiles.raiseLimit()
         if manyClients > 0 {
             if openFiles >= manyClients + 1_000 {
-                runs.append((manyClients, fetchWaitMilliseconds, manyClientsEventsPerSecond))
+                runs.append((manyClients, fetchWaitMilliseconds, manyClientsEventsPerSecond, false))
             } else {
                 logger.error("skipping the \(manyClients)-client run: the open-file limit is \(openFiles)")
             }
@@ -91,14 +97,14 @@ struct StreamBenchmark {
             let counts = Set(only.split(separator: ",").compactMap { Int($0) })
             runs = runs.filter { counts.contains($0.0) && $0.1 == fetchWaitMilliseconds }
         }
-        for (clients, wait, rate) in runs {
+        for (clients, wait, rate, filtered) in runs {
             let result = try await streamRun(
                 bootstrap: bootstrap, prefix: prefix, names: names, producer: producer, clients: clients, fetchWait: wait,
-                eventsPerSecond: rate)
-            let label = "stream \(clients) clients x \(rate) ev/s, fetch wait \(wait) ms:"
+                eventsPerSecond: rate, path: filtered ? Self.filteredPath : "/v1/stream")
+            let label = "stream \(clients) clients x \(rate) ev/s\(filtered ? " with one shared where= condition" : ""), fetch wait \(wait) ms:"
             // Issue 16's aims: 1000 busy clients under 50 ms p99; 10,000 quiet ones under
             // 100 ms p99 and 20 KB each.
-            let latencyGoal: BenchGoal? = wait != fetchWaitMilliseconds ? nil
+            let latencyGoal: BenchGoal? = wait != fetchWaitMilliseconds || filtered ? nil
                 : clients == 1000 && rate == eventsPerSecond ? .below(50) : clients == manyClients ? .below(100) : nil
             report.append(BenchRow(
                 name: "\(label) deliveries/s", ours: result.deliveriesPerSecond,
@@ -136,7 +142,7 @@ struct StreamBenchmark {
 
     private func streamRun(
         bootstrap: String, prefix: String, names: KafkaNames, producer: KafkaProducer, clients: Int, fetchWait: Int,
-        eventsPerSecond: Int
+        eventsPerSecond: Int, path: String
     ) async throws -> RunResult {
         let stream = try await StreamProcess.start(
             bootstrap: bootstrap, prefix: prefix,
@@ -148,7 +154,7 @@ struct StreamBenchmark {
         try await Task.sleep(for: .milliseconds(500))
         let idle = ProcessStats.residentBytes(pid: stream.pid)
         let swarm = Swarm()
-        try await Self.onThread { try swarm.connect(port: stream.port, path: "/v1/stream", count: clients) }
+        try await Self.onThread { try swarm.connect(port: stream.port, path: path, count: clients) }
         swarm.start()
         let deadline = ContinuousClock.now + .seconds(30 + clients / 500)
         while swarm.liveClients < clients {

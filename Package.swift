@@ -135,13 +135,7 @@ let package = Package(
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
             ],
             path: "Services/relay/Sources"),
-        .executableTarget(
-            name: "relay",
-            dependencies: [
-                "RelayService", .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-            ],
-            path: "Services/relay/Main"),
+        .executableTarget(name: "relay", dependencies: ["RelayService"], path: "Services/relay/Main"),
         .target(
             name: "StatsService",
             dependencies: [

@@ -22,6 +22,14 @@ final class HandleGuard: @unchecked Sendable {
         return try work()
     }
 
+    /// Runs `work` unless the handle is retired or being retired; never waits for `retire`.
+    func useIfOpen(_ work: () -> Void) {
+        guard pthread_rwlock_tryrdlock(&lock) == 0 else { return }
+        defer { pthread_rwlock_unlock(&lock) }
+        guard !retired else { return }
+        work()
+    }
+
     /// Waits for current users, runs `destroy` once, and refuses every later use.
     func retire(_ destroy: () -> Void) {
         pthread_rwlock_wrlock(&lock)

@@ -5,8 +5,8 @@ import ServiceLifecycle
 import Synchronization
 
 /// An idempotent Kafka producer whose `send` returns only once the broker acknowledged the
-/// message (acks=all), or throws. Delivery reports are served by a dedicated thread blocking
-/// in `rd_kafka_poll`, so an awaited send has no polling floor on its latency.
+/// message (acks=all), or throws. Delivery reports are served as soon as librdkafka queues them
+/// (``DeliveryPoller``), so an awaited send has no polling floor on its latency.
 ///
 /// As a ServiceLifecycle `Service` it flushes outstanding messages on graceful shutdown; list
 /// it before the services that send through it so it stops after them.
@@ -15,10 +15,10 @@ public final class KafkaProducer: Service, Sendable {
     private let configuration: KafkaProducerConfiguration
     private let logger: Logger
     /// Guards every use of the handle against a concurrent close.
-    private let handleGuard = HandleGuard()
+    private let handleGuard: HandleGuard
     private let closeStarted = Atomic<Bool>(false)
     private let topicHandles = TopicHandles()
-    private let pollThread: PollThread
+    private let poller: DeliveryPoller
 
     public init(
         connection: KafkaConnection, configuration: KafkaProducerConfiguration = .init(),
@@ -41,11 +41,13 @@ public final class KafkaProducer: Service, Sendable {
             group.complete(slot.index, with: result)
         }
         let context = ClientContext(logger: logger)
-        client = try NativeClient(type: RD_KAFKA_PRODUCER, configuration: native, context: context)
+        let client = try NativeClient(type: RD_KAFKA_PRODUCER, configuration: native, context: context)
+        self.client = client
         self.configuration = configuration
         self.logger = logger
-        let client = self.client
-        pollThread = PollThread(name: "edm-kafka-producer-poll") { rd_kafka_poll(client.handle, 500) }
+        let handleGuard = HandleGuard()
+        self.handleGuard = handleGuard
+        poller = DeliveryPoller(client: client, handleGuard: handleGuard)
     }
 
     /// Sends one message and waits for the broker's acknowledgement.
@@ -194,13 +196,13 @@ public final class KafkaProducer: Service, Sendable {
         }
         guard !closeStarted.exchange(true, ordering: .acquiringAndReleasing) else { return }
         let client = self.client
-        let pollThread = self.pollThread
+        let poller = self.poller
         let handleGuard = self.handleGuard
         let topicHandles = self.topicHandles
         _ = try? await BlockingExecutor.run {
             handleGuard.retire {
                 rd_kafka_purge(client.handle, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT)
-                pollThread.stop { rd_kafka_yield(client.handle) }
+                poller.stop()
                 // Serve the purge reports so every waiter is resumed with an error.
                 rd_kafka_flush(client.handle, 1000)
                 topicHandles.destroyAll()

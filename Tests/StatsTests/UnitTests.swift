@@ -60,8 +60,8 @@ struct UnitTests {
         } + [decoder.decode(KafkaMessage(
             topic: "elsewhere", partition: 1, offset: 9, key: nil, value: nil, timestampMilliseconds: 0, headers: []))]
         let batch = PreparedBatch(messages)
-        // totals, type buckets, clicks, click buckets, skipped messages
-        #expect(batch.writes.count == 5)
+        // totals, type minutes, type buckets, clicks, click minutes, click buckets, skipped messages
+        #expect(batch.writes.count == 7)
         let combined = PostgresStatement.combiningWrites(batch.writes)
         let count = combined.parameters.count
         #expect(count == batch.writes.map(\.parameters.count).reduce(0, +))

@@ -41,8 +41,8 @@ struct StatsSnapshot: Sendable, Equatable {
             snapshot.devices = try await pairs(transaction, "SELECT device_type, count FROM stats_pageloads_by_device")
             snapshot.urls = try await pairs(transaction, "SELECT url, count FROM stats_pageloads_by_url")
             snapshot.skipped = try await pairs(transaction, "SELECT reason, count FROM stats_skipped_messages")
-            snapshot.typeBuckets = try await buckets(transaction, table: "stats_type_buckets", key: "event_type")
-            snapshot.buttonBuckets = try await buckets(transaction, table: "stats_button_buckets", key: "button_id")
+            snapshot.typeBuckets = try await buckets(transaction, table: "stats_type", key: "event_type")
+            snapshot.buttonBuckets = try await buckets(transaction, table: "stats_button", key: "button_id")
             snapshot.seenEvents = try await transaction.query("SELECT count(*) FROM stats_seen_events")[0].decode(Int64.self, at: 0)
             for row in try await transaction.query("SELECT topic, partition, next_offset FROM stats_partition_offsets") {
                 snapshot.offsets[TopicPartition(topic: try row.decode(String.self, at: 0), partition: try row.decode(Int32.self, at: 1))] =
@@ -62,7 +62,17 @@ struct StatsSnapshot: Sendable, Equatable {
 
     private static func buckets(_ transaction: PostgresTransaction, table: String, key: String) async throws -> [Bucket: Int64] {
         var result: [Bucket: Int64] = [:]
-        for row in try await transaction.query("SELECT bucket_seconds, \(key), bucket_start, count FROM \(table)") {
+        // Every width in one shape: the 1h and 1d rows, and the minute rows as their 10-second
+        // buckets (those with events) and as a 1m bucket.
+        let sql = """
+            SELECT bucket_seconds, \(key), bucket_start, count FROM \(table)_buckets
+            UNION ALL
+            SELECT 10, \(key), minute_start + make_interval(secs => 10 * i), (ARRAY[s0, s1, s2, s3, s4, s5])[i + 1]
+            FROM \(table)_minutes, generate_series(0, 5) AS i WHERE (ARRAY[s0, s1, s2, s3, s4, s5])[i + 1] <> 0
+            UNION ALL
+            SELECT 60, \(key), minute_start, s0 + s1 + s2 + s3 + s4 + s5 FROM \(table)_minutes
+            """
+        for row in try await transaction.query(sql) {
             let bucket = Bucket(
                 seconds: try row.decode(Int32.self, at: 0), key: try row.decode(String.self, at: 1),
                 startMilliseconds: EventTimestamp.milliseconds(from: try row.decode(Date.self, at: 2)))

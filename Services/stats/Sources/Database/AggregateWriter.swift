@@ -20,7 +20,9 @@ enum AggregateWriter {
                 last_event_at = GREATEST(t.last_event_at, EXCLUDED.last_event_at),
                 last_received_at = GREATEST(t.last_received_at, EXCLUDED.last_received_at)
             """)
-        writes += bucketWrite(aggregate.sortedTypeBuckets, table: "stats_type_buckets", keyColumn: "event_type")
+        let typeBuckets = aggregate.sortedTypeBuckets
+        writes += minuteWrite(MinuteRow.rows(from: typeBuckets), table: "stats_type_minutes", keyColumn: "event_type")
+        writes += bucketWrite(typeBuckets, table: "stats_type_buckets", keyColumn: "event_type")
 
         let buttons = aggregate.sortedButtons
         if !buttons.isEmpty {
@@ -33,7 +35,9 @@ enum AggregateWriter {
                     count = t.count + EXCLUDED.count,
                     last_click_at = GREATEST(t.last_click_at, EXCLUDED.last_click_at)
                 """)
-            writes += bucketWrite(aggregate.sortedButtonBuckets, table: "stats_button_buckets", keyColumn: "button_id")
+            let buttonBuckets = aggregate.sortedButtonBuckets
+            writes += minuteWrite(MinuteRow.rows(from: buttonBuckets), table: "stats_button_minutes", keyColumn: "button_id")
+            writes += bucketWrite(buttonBuckets, table: "stats_button_buckets", keyColumn: "button_id")
         }
 
         let devices = aggregate.sortedDevices
@@ -105,10 +109,29 @@ enum AggregateWriter {
             """
     }
 
-    /// `table` and `keyColumn` are constants of this file, never input.
+    /// The 10-second counts, six to a row (see ``MinuteRow``). `table` and `keyColumn` are
+    /// constants of this file, never input.
+    private static func minuteWrite(_ rows: [MinuteRow], table: String, keyColumn: String) -> [PostgresStatement] {
+        guard !rows.isEmpty else { return [] }
+        let slots = MinuteRow.columns(rows)
+        return [
+            """
+            INSERT INTO \(unescaped: table) AS t (\(unescaped: keyColumn), minute_start, s0, s1, s2, s3, s4, s5)
+            SELECT * FROM unnest(\(rows.map(\.key)), \(rows.map(\.minuteStart)), \(slots[0]), \(slots[1]), \(slots[2]),
+                \(slots[3]), \(slots[4]), \(slots[5]))
+            ON CONFLICT (\(unescaped: keyColumn), minute_start) DO UPDATE SET
+                s0 = t.s0 + EXCLUDED.s0, s1 = t.s1 + EXCLUDED.s1, s2 = t.s2 + EXCLUDED.s2,
+                s3 = t.s3 + EXCLUDED.s3, s4 = t.s4 + EXCLUDED.s4, s5 = t.s5 + EXCLUDED.s5
+            """
+        ]
+    }
+
+    /// The stored widths (1h and 1d; 10 s and 1m live in the minute rows). `table` and
+    /// `keyColumn` are constants of this file, never input.
     private static func bucketWrite(
-        _ buckets: [(key: BatchAggregate.BucketKey, count: Int64)], table: String, keyColumn: String
+        _ all: [(key: BatchAggregate.BucketKey, count: Int64)], table: String, keyColumn: String
     ) -> [PostgresStatement] {
+        let buckets = all.filter { $0.key.width.isStoredAsBucket }
         guard !buckets.isEmpty else { return [] }
         return [
             """

@@ -151,12 +151,55 @@ public enum StatsMigrations {
                     PRIMARY KEY (event_type, field, value)
                 );
                 """),
+        Migration(
+            version: 5, name: "ten-second counts six to a row, per minute",
+            sql: """
+                -- A batch spanning minutes of event time wrote one row per key and 10-second bucket
+                -- (four fifths of its rows) and again per minute. Now one row per key and minute
+                -- holds the minute's six 10-second counts (s0 = :00-:09 ... s5 = :50-:59); the
+                -- minute's count is their sum, so 1m buckets are no longer stored. The bucket
+                -- tables keep the 1h and 1d widths. Existing counts move over unchanged.
+                CREATE TABLE stats_type_minutes (
+                    event_type text NOT NULL,
+                    minute_start timestamptz NOT NULL,
+                    s0 bigint NOT NULL, s1 bigint NOT NULL, s2 bigint NOT NULL,
+                    s3 bigint NOT NULL, s4 bigint NOT NULL, s5 bigint NOT NULL,
+                    PRIMARY KEY (event_type, minute_start)
+                );
+                CREATE TABLE stats_button_minutes (
+                    button_id text NOT NULL,
+                    minute_start timestamptz NOT NULL,
+                    s0 bigint NOT NULL, s1 bigint NOT NULL, s2 bigint NOT NULL,
+                    s3 bigint NOT NULL, s4 bigint NOT NULL, s5 bigint NOT NULL,
+                    PRIMARY KEY (button_id, minute_start)
+                );
+                INSERT INTO stats_type_minutes
+                SELECT event_type, m, coalesce(sum(count) FILTER (WHERE slot = 0), 0), coalesce(sum(count) FILTER (WHERE slot = 1), 0),
+                    coalesce(sum(count) FILTER (WHERE slot = 2), 0), coalesce(sum(count) FILTER (WHERE slot = 3), 0),
+                    coalesce(sum(count) FILTER (WHERE slot = 4), 0), coalesce(sum(count) FILTER (WHERE slot = 5), 0)
+                FROM (
+                    SELECT event_type, count, date_bin('1 minute', bucket_start, timestamptz 'epoch') AS m,
+                        ((extract(epoch FROM bucket_start)::bigint % 60 + 60) % 60) / 10 AS slot
+                    FROM stats_type_buckets WHERE bucket_seconds = 10) AS b
+                GROUP BY event_type, m;
+                INSERT INTO stats_button_minutes
+                SELECT button_id, m, coalesce(sum(count) FILTER (WHERE slot = 0), 0), coalesce(sum(count) FILTER (WHERE slot = 1), 0),
+                    coalesce(sum(count) FILTER (WHERE slot = 2), 0), coalesce(sum(count) FILTER (WHERE slot = 3), 0),
+                    coalesce(sum(count) FILTER (WHERE slot = 4), 0), coalesce(sum(count) FILTER (WHERE slot = 5), 0)
+                FROM (
+                    SELECT button_id, count, date_bin('1 minute', bucket_start, timestamptz 'epoch') AS m,
+                        ((extract(epoch FROM bucket_start)::bigint % 60 + 60) % 60) / 10 AS slot
+                    FROM stats_button_buckets WHERE bucket_seconds = 10) AS b
+                GROUP BY button_id, m;
+                DELETE FROM stats_type_buckets WHERE bucket_seconds IN (10, 60);
+                DELETE FROM stats_button_buckets WHERE bucket_seconds IN (10, 60);
+                """),
     ]
 
     /// Tables `stats rebuild` empties (everything derived from the log).
     static let derivedTables = [
         "stats_partition_offsets", "stats_seen_events", "stats_event_totals", "stats_button_clicks",
         "stats_pageloads_by_device", "stats_pageloads_by_url", "stats_type_buckets", "stats_button_buckets",
-        "stats_skipped_messages", "stats_type_field_values",
+        "stats_skipped_messages", "stats_type_field_values", "stats_type_minutes", "stats_button_minutes",
     ]
 }

@@ -36,3 +36,9 @@ public enum BucketWidth: String, Sendable, CaseIterable, Codable {
         return milliseconds - (remainder < 0 ? remainder + width : remainder)
     }
 }
+
+extension BucketWidth {
+    /// Whether this width has rows of its own in the bucket tables; 10 s and 1m are read from
+    /// the minute rows (six 10-second counts per key and minute, see migration 5).
+    var isStoredAsBucket: Bool { self == .hour || self == .day }
+}

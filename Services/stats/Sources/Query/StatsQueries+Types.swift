@@ -43,15 +43,7 @@ extension StatsQueries {
             "SELECT count, last_event_at, last_received_at FROM stats_event_totals WHERE event_type = $1", [type])
         guard builtIn || registered?.entry(named: type) != nil || !totals.isEmpty else { return nil }
         let range = query.range
-        var counts: [Int64: Int64] = [:]
-        for row in try await pool.query(
-            """
-            SELECT bucket_start, count FROM stats_type_buckets
-            WHERE bucket_seconds = $1 AND event_type = $2 AND bucket_start >= $3 AND bucket_start < $4
-            """, [range.bucket.seconds, type, range.from, range.to])
-        {
-            counts[EventTimestamp.milliseconds(from: try row.decode(Date.self, at: 0))] = try row.decode(Int64.self, at: 1)
-        }
+        let counts = try await bucketCounts(.type(type), width: range.bucket, from: range.from, to: range.to)
         let points = range.bucketStarts.map { start in
             TimeseriesView.Point(start: start, count: counts[EventTimestamp.milliseconds(from: start)] ?? 0)
         }

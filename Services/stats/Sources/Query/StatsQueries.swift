@@ -109,24 +109,8 @@ public struct StatsQueries: Sendable {
     }
 
     public func timeseries(_ query: TimeseriesQuery) async throws -> TimeseriesView {
-        let rows: PostgresRows
-        if let buttonId = query.buttonId {
-            rows = try await pool.query(
-                """
-                SELECT bucket_start, count FROM stats_button_buckets
-                WHERE bucket_seconds = $1 AND button_id = $2 AND bucket_start >= $3 AND bucket_start < $4
-                """, [query.bucket.seconds, buttonId, query.from, query.to])
-        } else {
-            rows = try await pool.query(
-                """
-                SELECT bucket_start, count FROM stats_type_buckets
-                WHERE bucket_seconds = $1 AND event_type = $2 AND bucket_start >= $3 AND bucket_start < $4
-                """, [query.bucket.seconds, query.type, query.from, query.to])
-        }
-        var counts: [Int64: Int64] = [:]
-        for row in rows {
-            counts[EventTimestamp.milliseconds(from: try row.decode(Date.self, at: 0))] = try row.decode(Int64.self, at: 1)
-        }
+        let series: Series = query.buttonId.map { .button($0) } ?? .type(query.type)
+        let counts = try await bucketCounts(series, width: query.bucket, from: query.from, to: query.to)
         let points = query.bucketStarts.map { start in
             TimeseriesView.Point(start: start, count: counts[EventTimestamp.milliseconds(from: start)] ?? 0)
         }

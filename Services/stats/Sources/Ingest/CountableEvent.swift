@@ -27,15 +27,7 @@ struct CountableEvent: Sendable, Hashable {
     let detail: Detail
 
     init(_ fields: EventFields, policy: EventTimePolicy) {
-        id = fields.id
-        mayRepeat = !RelayEventID.isRelayAssigned(fields.id)
-        type = fields.type
-        // Through `Date`s, as every other user of the policy places events.
-        let bucketTime = policy.bucketTime(
-            occurredAt: EventTimestamp.date(fromMilliseconds: fields.occurredAtMilliseconds),
-            receivedAt: EventTimestamp.date(fromMilliseconds: fields.receivedAtMilliseconds))
-        bucketMilliseconds = EventTimestamp.milliseconds(from: bucketTime)
-        receivedMilliseconds = fields.receivedAtMilliseconds
+        let detail: Detail
         if fields.isKind(ClickProperties.self), let buttonId = fields.string("buttonId") {
             detail = .click(buttonId: buttonId)
         } else if fields.isKind(PageLoadProperties.self), let url = fields.string("url"),
@@ -45,22 +37,36 @@ struct CountableEvent: Sendable, Hashable {
         } else {
             detail = .other
         }
+        self.init(
+            id: fields.id, type: fields.type, occurredAtMilliseconds: fields.occurredAtMilliseconds,
+            receivedAtMilliseconds: fields.receivedAtMilliseconds, detail: detail, policy: policy)
     }
 
     /// An event of a registered type, counted by the `countBy` fields of the version it was
     /// written with.
     init(_ record: RegisteredRecord, countBy: [String], policy: EventTimePolicy) {
-        id = record.id
-        mayRepeat = !RelayEventID.isRelayAssigned(record.id)
-        type = record.type
-        let bucketTime = policy.bucketTime(
-            occurredAt: EventTimestamp.date(fromMilliseconds: record.occurredAtMilliseconds),
-            receivedAt: EventTimestamp.date(fromMilliseconds: record.receivedAtMilliseconds))
-        bucketMilliseconds = EventTimestamp.milliseconds(from: bucketTime)
-        receivedMilliseconds = record.receivedAtMilliseconds
-        detail = .registered(countBy: countBy.compactMap { field in
+        let values = countBy.compactMap { field in
             record.properties[field].flatMap(CountByValue.text).map { CountByValue(field: field, value: $0) }
-        })
+        }
+        self.init(
+            id: record.id, type: record.type, occurredAtMilliseconds: record.occurredAtMilliseconds,
+            receivedAtMilliseconds: record.receivedAtMilliseconds, detail: .registered(countBy: values), policy: policy)
+    }
+
+    private init(
+        id: UUID, type: String, occurredAtMilliseconds: Int64, receivedAtMilliseconds: Int64, detail: Detail,
+        policy: EventTimePolicy
+    ) {
+        self.id = id
+        mayRepeat = !RelayEventID.isRelayAssigned(id)
+        self.type = type
+        // Through `Date`s, as every other user of the policy places events.
+        let bucketTime = policy.bucketTime(
+            occurredAt: EventTimestamp.date(fromMilliseconds: occurredAtMilliseconds),
+            receivedAt: EventTimestamp.date(fromMilliseconds: receivedAtMilliseconds))
+        bucketMilliseconds = EventTimestamp.milliseconds(from: bucketTime)
+        receivedMilliseconds = receivedAtMilliseconds
+        self.detail = detail
     }
 
     init(envelope: EventEnvelope, policy: EventTimePolicy) {
